@@ -1,0 +1,25 @@
+package dev.sbx.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code sbx} command. The root only lists subcommands; each subcommand is its own class.
+ */
+@Command(
+    name = "sbx",
+    mixinStandardHelpOptions = true,
+    versionProvider = SbxVersion.class,
+    description = "Declarative, GitOps-style reconciler for AI-agent sandboxes.",
+    subcommands = {CommandLine.HelpCommand.class})
+public final class Sbx {
+
+  public static void main(String[] args) {
+    System.exit(newCommandLine().execute(args));
+  }
+
+  /** The fully configured command line; tests use this to run commands in-process. */
+  public static CommandLine newCommandLine() {
+    return new CommandLine(new Sbx());
+  }
+}
