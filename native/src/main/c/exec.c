@@ -410,7 +410,7 @@ void exec_finish_if_done(struct stream *s)
         return;
     if (!drained(s, &s->fd_out) || !drained(s, &s->fd_err))
         return;
-    if (!s->orphan && A.session) {
+    if (!s->orphan) {
         struct buf b = {0};
         struct tl_builder t;
         tl_begin(&t, &b);

@@ -64,8 +64,9 @@ void stream_fail(struct stream *s, const char *error)
         tunnel_abort(s);
 }
 
-/* Output of streams nobody listens to is read and dropped so processes never block on it. */
-static int output_dropped(const struct stream *s) { return s->orphan || !A.session; }
+/* Output of streams nobody listens to (opened on a connection that is gone) is read and
+ * dropped so their processes never block on a full pipe. */
+static int output_dropped(const struct stream *s) { return s->orphan || A.chan_fd < 0; }
 
 int stream_may_send(const struct stream *s) { return output_dropped(s) || s->window > 0; }
 
