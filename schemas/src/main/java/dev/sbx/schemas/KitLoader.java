@@ -38,6 +38,11 @@ public final class KitLoader {
     return new KitLoader(KitLoadOptions.DEFAULTS);
   }
 
+  /** Loads a resolved reference (see {@link KitSources}). */
+  public LoadedKit load(ResolvedKit kit) {
+    return load(kit.path(), kit.displayName());
+  }
+
   /** Loads a kit directory or spec file; {@code path} is also how messages name the file. */
   public LoadedKit load(Path path) {
     return load(path, path.toString());
