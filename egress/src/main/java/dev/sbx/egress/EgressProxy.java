@@ -62,7 +62,8 @@ public final class EgressProxy implements AutoCloseable {
   private final ProxyContext px;
   private final Map<SandboxId, SandboxState> sandboxes = new ConcurrentHashMap<>();
   private final List<BindingImpl> bindings = new CopyOnWriteArrayList<>();
-  private volatile AddressGuard guard = new AddressGuard(Set.of());
+  private final Set<InetAddress> hostAddresses = interfaceAddresses();
+  private volatile AddressGuard guard = new AddressGuard(Set.of(), hostAddresses);
 
   private EgressProxy(EgressConfig config) {
     this.config = config;
@@ -181,6 +182,11 @@ public final class EgressProxy implements AutoCloseable {
     sandboxes.remove(sandbox);
   }
 
+  /** Test interlock: dials to addresses failing {@code allowed} are refused (502) instead of made. */
+  void restrictDials(java.util.function.Predicate<InetSocketAddress> allowed) {
+    px.dialAllowed = allowed;
+  }
+
   public DecisionLog decisionLog() {
     return log;
   }
@@ -199,17 +205,16 @@ public final class EgressProxy implements AutoCloseable {
 
   /** The addresses the proxy listens on, which no request may dial (it would loop). */
   private void refreshGuard() {
-    Set<InetAddress> own = new HashSet<>();
+    Set<InetSocketAddress> own = new HashSet<>();
     for (BindingImpl b : bindings) {
       if (b.listener.localAddress() instanceof InetSocketAddress a) {
         if (a.getAddress().isAnyLocalAddress()) {
-          own.addAll(interfaceAddresses());
-        } else {
-          own.add(a.getAddress());
+          hostAddresses.forEach(h -> own.add(new InetSocketAddress(h, a.getPort())));
         }
+        own.add(a);
       }
     }
-    guard = new AddressGuard(own);
+    guard = new AddressGuard(own, hostAddresses);
   }
 
   private static Set<InetAddress> interfaceAddresses() {

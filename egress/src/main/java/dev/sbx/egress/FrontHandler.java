@@ -48,6 +48,7 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
   private final ArrayDeque<Object> queue = new ArrayDeque<>();
   private long queuedBytes;
   private State state = State.IDLE;
+  private boolean draining;
   private ChannelHandlerContext ctx;
 
   // The exchange in flight.
@@ -99,6 +100,18 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void drain() {
+    if (draining) {
+      return; // re-entered from a handler removal inside the loop; the outer loop continues
+    }
+    draining = true;
+    try {
+      drainQueue();
+    } finally {
+      draining = false;
+    }
+  }
+
+  private void drainQueue() {
     while (!queue.isEmpty()) {
       Object msg = queue.peek();
       switch (state) {
@@ -170,9 +183,11 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
     requestHasBody = HttpUtil.isTransferEncodingChunked(req) || HttpUtil.getContentLength(req, 0L) > 0;
     closeAfterResponse = !HttpUtil.isKeepAlive(req);
     Authority target;
+    state = State.DECIDING;
     if (result instanceof RequestCheck.Connect c) {
       target = c.target();
-      // What follows a CONNECT head is tunnel payload, not HTTP: stop parsing it.
+      // What follows a CONNECT head is tunnel payload, not HTTP: stop parsing it. The decoder
+      // hands its leftover bytes to channelRead right here (re-entrantly), so they queue.
       ctx.pipeline().remove(HttpRequestDecoder.class);
     } else {
       RequestCheck.Forward f = (RequestCheck.Forward) result;
@@ -180,7 +195,6 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
       originForm = f.originForm();
     }
     exchange.target = target;
-    state = State.DECIDING;
     EgressPolicy policy = sandbox.policy();
     Decision decision = policy.decide(target);
     exchange.rule = decision.rule();
@@ -238,6 +252,10 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
   // ---- tunnels -------------------------------------------------------------------------------
 
   private void openTunnel(Authority target, InetSocketAddress dial) {
+    if (!px.dialAllowed.test(dial)) {
+      upstreamUnreachable(target);
+      return;
+    }
     if (px.config.interceptor().wants(sandbox.id, target)) {
       intercept(target, dial);
       return;
@@ -336,6 +354,10 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     closeUpstream();
+    if (!px.dialAllowed.test(dial)) {
+      upstreamUnreachable(target);
+      return;
+    }
     UpstreamHttpHandler handler = new UpstreamHttpHandler(this, ctx.channel());
     Bootstrap b = new Bootstrap()
         .group(ctx.channel().eventLoop())

@@ -10,6 +10,8 @@ final class ProxyContext {
   final Transport transport;
   final Destinations destinations;
   final RingDecisionLog log;
+  /** A last interlock before any dial; tests restrict it to loopback so a bug cannot reach out. */
+  volatile java.util.function.Predicate<java.net.InetSocketAddress> dialAllowed = a -> true;
 
   ProxyContext(EgressConfig config, Transport transport, Destinations destinations, RingDecisionLog log) {
     this.config = config;

@@ -4,6 +4,7 @@ import dev.sbx.egress.api.Cidr;
 import dev.sbx.egress.api.InvalidHostException;
 import dev.sbx.egress.api.Rule;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Objects;
@@ -59,11 +60,17 @@ public final class AddressGuard {
   private static final Cidr NAT64 = cidr("64:ff9b::/96");
   private static final Cidr SIX_TO_FOUR = cidr("2002::/16");
 
-  private final Set<InetAddress> ownAddresses;
+  private final Set<InetSocketAddress> listeners;
+  private final Set<InetAddress> hostAddresses;
 
-  /** @param ownAddresses the proxy's own listen addresses (dialing them would loop) */
-  public AddressGuard(Set<InetAddress> ownAddresses) {
-    this.ownAddresses = Set.copyOf(ownAddresses);
+  /**
+   * @param listeners the proxy's own listen sockets: never dialed, whatever the rules say (a loop)
+   * @param hostAddresses this host's interface addresses: refused like private space unless an
+   *     explicit rule names them (a service bound to 0.0.0.0 answers there)
+   */
+  public AddressGuard(Set<InetSocketAddress> listeners, Set<InetAddress> hostAddresses) {
+    this.listeners = Set.copyOf(listeners);
+    this.hostAddresses = Set.copyOf(hostAddresses);
   }
 
   /**
@@ -80,10 +87,13 @@ public final class AddressGuard {
       if (denied.isPresent()) {
         return new Refuse("deny " + denied.get(), "a denied address range");
       }
-      if (ownAddresses.contains(a)) {
-        return new Refuse("address guard", "the proxy's own address");
+      if (listeners.contains(new InetSocketAddress(a, port))) {
+        return new Refuse("address guard", "the proxy's own listener");
       }
       Optional<String> refused = refusedClass(a);
+      if (refused.isEmpty() && hostAddresses.contains(a)) {
+        refused = Optional.of("this host's own");
+      }
       if (refused.isPresent() && policy.explicitlyAllowing(a, port).isEmpty()) {
         return new Refuse("address guard", refused.get());
       }
