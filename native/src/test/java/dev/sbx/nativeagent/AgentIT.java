@@ -478,6 +478,75 @@ class AgentIT {
     }
 
     @Test
+    void randomFramesNeverCrashTheAgent() throws Exception {
+        java.util.Random rnd = new java.util.Random(20261123);
+        int[] types = {Frame.HELLO, Frame.PING, Frame.PONG, Frame.CONFIGURE, Frame.CONFIGURED, Frame.LOG,
+            Frame.STARTED, Frame.STDIN, Frame.STDOUT, Frame.STDERR, Frame.EXIT, Frame.SIGNAL, Frame.OPEN,
+            Frame.OPENED, Frame.DATA, Frame.CLOSE, Frame.RESET, Frame.CREDIT, 0x00, 0x08, 0x31, 0xff};
+        int drops = 0;
+        for (int i = 0; i < 300; i++) {
+            if (i % 50 == 0 && !host.hungUp()) {
+                exec(1001 + 2 * i, "arg=sleep", "arg=30", "stdin=1"); // a live stream to aim at
+            }
+            int type = types[rnd.nextInt(types.length)];
+            int stream = switch (rnd.nextInt(4)) {
+                case 0 -> 0;
+                case 1 -> 1001 + 2 * (i - i % 50);
+                case 2 -> rnd.nextInt(8);
+                default -> rnd.nextInt();
+            };
+            byte[] payload;
+            if (rnd.nextBoolean()) {
+                payload = new byte[rnd.nextInt(rnd.nextBoolean() ? 16 : 70000 - 9)];
+                rnd.nextBytes(payload);
+                if (payload.length > Frame.MAX_PAYLOAD) {
+                    payload = Arrays.copyOf(payload, Frame.MAX_PAYLOAD);
+                }
+            } else {
+                List<String> tags = new ArrayList<>();
+                for (int k = rnd.nextInt(4); k > 0; k--) {
+                    tags.add(List.of("signal=", "error=", "ok=", "kind=", "x=").get(rnd.nextInt(5)) + rnd.nextInt(100));
+                }
+                payload = TaggedList.encode(tags);
+            }
+            // Then PING and read up to its PONG; a dropped connection comes back with HELLO.
+            boolean sent;
+            try {
+                host.send(new Frame(type, stream, payload));
+                host.send(new Frame(Frame.PING, 0, new byte[] {(byte) i}));
+                sent = true;
+            } catch (IOException dropped) {
+                sent = false; // the agent already hung up on the first frame
+            }
+            if (!sent || !awaitPongOrHangup((byte) i)) {
+                drops++;
+                host.disconnect();
+                awaitReconnect();
+            }
+            assertTrue(agent.isAlive(), "agent died after frame " + i + " type " + type);
+        }
+        assertTrue(drops > 0, "some frames (unknown types on stream 0) must have dropped the connection");
+        assertNextIsPong();
+    }
+
+    private boolean awaitPongOrHangup(byte token) throws Exception {
+        long deadline = System.nanoTime() + T.toNanos();
+        while (System.nanoTime() < deadline) {
+            Frame f = host.poll(Duration.ofMillis(200));
+            if (f == null) {
+                if (host.awaitHangup(Duration.ofMillis(1))) {
+                    return false;
+                }
+                continue;
+            }
+            if (f.type() == Frame.PONG && f.payload().length == 1 && f.payload()[0] == token) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Test
     void badStreamFramesGetResetOrAreIgnored() throws Exception {
         exec(1, "arg=sleep", "arg=60");
         int pid = Integer.parseInt(expect(Frame.STARTED, 1).tag("pid"));
