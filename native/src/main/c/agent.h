@@ -117,7 +117,6 @@ void exec_write_stdin(struct stream *s);
 void exec_finish_if_done(struct stream *s);
 void exec_reap_children(void);
 void exec_kill_all(int sig);
-const char *exec_home_of(uid_t uid, char *out, size_t n);
 
 /* tunnel.c */
 int tunnel_listen(const char *addr, char *err, size_t errn);

@@ -84,15 +84,25 @@ static void req_free(struct exec_req *r)
     free(r->envp);
 }
 
-const char *exec_home_of(uid_t uid, char *out, size_t n)
+/* The passwd entry of a numeric uid, parsed by hand (no NSS in a static binary). */
+struct pw_entry {
+    int found;
+    char name[64];
+    char home[512];
+    gid_t gid;
+};
+
+static void lookup_uid(uid_t uid, struct pw_entry *pw)
 {
     char path[512];
+    memset(pw, 0, sizeof *pw);
+    snprintf(pw->home, sizeof pw->home, "%s", uid == 0 ? "/root" : "/");
     char *passwd = read_small_file(sysroot_path("/etc/passwd", path, sizeof path), NULL);
-    snprintf(out, n, "%s", uid == 0 ? "/root" : "/");
     if (!passwd)
-        return out;
+        return;
     /* name:pw:uid:gid:gecos:home:shell */
-    for (char *line = strtok(passwd, "\n"); line; line = strtok(NULL, "\n")) {
+    char *save = NULL;
+    for (char *line = strtok_r(passwd, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
         char *f[7] = {0};
         int k = 0;
         char *p = line;
@@ -101,14 +111,16 @@ const char *exec_home_of(uid_t uid, char *out, size_t n)
             *p++ = 0;
             f[k++] = p;
         }
-        unsigned long u;
-        if (k >= 6 && parse_id(f[2], &u) == 0 && u == uid) {
-            snprintf(out, n, "%s", f[5]);
+        unsigned long u, g;
+        if (k >= 6 && parse_id(f[2], &u) == 0 && u == uid && parse_id(f[3], &g) == 0) {
+            pw->found = 1;
+            pw->gid = (gid_t)g;
+            snprintf(pw->name, sizeof pw->name, "%s", f[0]);
+            snprintf(pw->home, sizeof pw->home, "%s", f[5]);
             break;
         }
     }
     free(passwd);
-    return out;
 }
 
 static const char *req_parse(struct exec_req *r, const struct strlist *l, char *home, size_t homen)
@@ -124,18 +136,22 @@ static const char *req_parse(struct exec_req *r, const struct strlist *l, char *
     if (r->argc == 0)
         return "EXEC needs at least one arg=";
 
-    /* Default ids are the agent's own: 0 in a VM (PROTOCOL.md), the caller's in test mode. */
+    /* Default ids are the agent's own: 0 in a VM (PROTOCOL.md), the caller's in test mode.
+     * A uid= without gid= runs with that user's primary group from /etc/passwd. */
     unsigned long id = getuid();
-    if ((v = tag_get(l, "uid")) && parse_id(v, &id) < 0)
+    const char *uid_tag = tag_get(l, "uid");
+    if (uid_tag && parse_id(uid_tag, &id) < 0)
         return "uid= must be a number";
     r->uid = (uid_t)id;
-    id = getgid();
+    struct pw_entry pw;
+    lookup_uid(r->uid, &pw);
+    id = uid_tag && pw.found ? pw.gid : getgid();
     if ((v = tag_get(l, "gid")) && parse_id(v, &id) < 0)
         return "gid= must be a number";
     r->gid = (gid_t)id;
     v = tag_get(l, "stdin");
     r->want_stdin = v && strcmp(v, "1") == 0;
-    exec_home_of(r->uid, home, homen);
+    snprintf(home, homen, "%s", pw.home);
     r->cwd = tag_get(l, "cwd");
 
     /* configured environment, then the exec's own, then defaults for what is still missing */
@@ -149,8 +165,12 @@ static const char *req_parse(struct exec_req *r, const struct strlist *l, char *
     char kv[600];
     snprintf(kv, sizeof kv, "HOME=%s", home);
     env_set(r, kv, 0);
-    if (!r->envp)
-        env_set(r, "PATH=" DEFAULT_PATH, 0);
+    if (pw.found) {
+        snprintf(kv, sizeof kv, "USER=%s", pw.name);
+        env_set(r, kv, 0);
+        snprintf(kv, sizeof kv, "LOGNAME=%s", pw.name);
+        env_set(r, kv, 0);
+    }
     return NULL;
 }
 

@@ -599,6 +599,11 @@ class AgentIT {
         assertEquals(pem, Files.readString(sysroot.resolve("etc/sbx/ca.pem")));
         assertEquals("box-1\n", Files.readString(sysroot.resolve("etc/hostname")));
 
+        if (ROOT) { // uid= alone: the user's group and names come from the (sysroot's) passwd
+            ExecResult asAgent = run(1, "arg=sh", "arg=-c", "arg=id -u; id -g; echo $USER $LOGNAME $HOME", "uid=1000");
+            assertEquals("1000\n1000\nagent agent /home/agent\n", asAgent.out(), asAgent.exit().toString());
+        }
+
         Frame bad = configure("mount=nonsense", "proxy_listen=not-an-address");
         assertEquals("0", bad.tag("ok"));
         assertTrue(bad.tag("error").contains("mount=nonsense"), bad.tag("error"));
