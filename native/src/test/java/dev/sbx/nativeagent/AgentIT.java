@@ -432,28 +432,36 @@ class AgentIT {
         String bootId = hello.tag("boot_id");
         ExecResult daemon = run(1, "arg=sh", "arg=-c", "arg=sleep 60 >/dev/null 2>&1 & echo $!");
         long daemonPid = Long.parseLong(daemon.out().trim());
+        exec(5, "arg=cat", "stdin=1");
+        int reader = Integer.parseInt(expect(Frame.STARTED, 5).tag("pid"));
+        exec(3, "arg=sh", "arg=-c", "arg=while :; do echo tick; sleep 0.05; done"); // chatty, ignores stdin
+        int running = Integer.parseInt(expect(Frame.STARTED, 3).tag("pid"));
         try {
-            exec(3, "arg=sleep", "arg=60");
-            int running = Integer.parseInt(expect(Frame.STARTED, 3).tag("pid"));
-
             host.disconnect();
             host.accept(T);
             Frame again = host.next(T);
             assertEquals(Frame.HELLO, again.type());
             assertEquals(bootId, again.tag("boot_id"), "same agent, same boot");
             assertEquals("1", again.tag("ready"), "configured before the reconnect");
-            assertTrue(procExists(running), "an exec survives the host going away");
-            assertTrue(procExists(daemonPid));
-
-            // The new host's HELLO ends the old connection's streams silently: ids start afresh.
             sayHello();
-            awaitGone(running);
+
+            // The old connection's streams are detached: processes run on, the new host sees no
+            // frames for them, and their ids are free for the new connection.
+            awaitGone(reader); // its stdin was closed when the host went away, so cat finished
             assertNextIsPong();
+            assertTrue(procExists(running), "a running exec survives the host going away");
             assertTrue(procExists(daemonPid), "a background process outlives its exec stream");
             ExecResult fresh = run(3, "arg=sh", "arg=-c", "arg=echo $A");
             assertEquals("1\n", fresh.out());
+
+            // The detached process keeps being served (its output drained) and is reaped when it ends.
+            assertTrue(procExists(running));
+            ProcessHandle.of(running).ifPresent(ProcessHandle::destroy);
+            awaitGone(running);
+            assertNextIsPong();
         } finally {
             ProcessHandle.of(daemonPid).ifPresent(ProcessHandle::destroyForcibly);
+            ProcessHandle.of(running).ifPresent(ProcessHandle::destroyForcibly);
         }
     }
 
