@@ -31,6 +31,7 @@ struct stream {
     int fd_in, fd_out, fd_err; /* -1 once closed */
     int exited;
     int status;
+    int tty;      /* stdout is a pseudo-terminal master (stderr merged into it) */
 
     /* tunnel */
     int sock;

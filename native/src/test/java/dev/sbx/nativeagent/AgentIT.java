@@ -289,6 +289,34 @@ class AgentIT {
     }
 
     @Test
+    void ttyGivesAControllingTerminalThatResizes() throws Exception {
+        exec(1, "arg=sh", "arg=-c", "arg=tty; stty size; read line; echo got:$line; stty size", "tty=1", "rows=40",
+                "cols=100");
+        expect(Frame.STARTED, 1);
+        StringBuilder out = new StringBuilder();
+        while (!out.toString().contains("40 100")) {
+            out.append(expect(Frame.STDOUT, 1).text());
+        }
+        assertTrue(out.toString().startsWith("/dev/pts/"), out.toString());
+        host.send(Frame.of(Frame.SIGNAL, 1, List.of("rows=50", "cols=132")));
+        host.send(new Frame(Frame.STDIN, 1, "hello\n".getBytes(StandardCharsets.UTF_8)));
+        ExecResult r = collect(1, 0);
+        String rest = r.out();
+        assertTrue(rest.contains("got:hello"), rest);
+        assertTrue(rest.contains("50 132"), rest);
+        assertEquals("", r.err(), "stderr is the terminal too");
+        assertEquals("0", r.exitTag("code"));
+
+        exec(3, "arg=cat", "tty=1"); // ^D on an empty STDIN ends the input
+        expect(Frame.STARTED, 3);
+        host.send(new Frame(Frame.STDIN, 3, "abc\n".getBytes(StandardCharsets.UTF_8)));
+        host.send(new Frame(Frame.STDIN, 3, new byte[0]));
+        ExecResult cat = collect(3, 0);
+        assertTrue(cat.out().contains("abc"), cat.out());
+        assertEquals("0", cat.exitTag("code"));
+    }
+
+    @Test
     void largeOutputStopsAtTheWindowUntilCredited() throws Exception {
         int total = 20 * 1024 * 1024;
         String pattern = "0123456789abcdefghijklmnopqrstuvwxyz";
