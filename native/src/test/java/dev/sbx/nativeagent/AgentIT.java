@@ -202,6 +202,20 @@ class AgentIT {
     }
 
     @Test
+    void commandLineVersionAndUsage() throws Exception {
+        Path bin = binary();
+        Process version = new ProcessBuilder(bin.toString(), "--version").redirectErrorStream(true).start();
+        String text = new String(version.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, version.waitFor());
+        assertEquals("sbx-agent/" + GuestAgentBinary.version() + " protocol 1\n", text);
+
+        Process noChannel = new ProcessBuilder(bin.toString(), "--no-init").redirectErrorStream(true).start();
+        String err = new String(noChannel.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(2, noChannel.waitFor(), "not PID 1 and no --channel is a usage error");
+        assertTrue(err.contains("--channel"), err);
+    }
+
+    @Test
     void exitCodeAndSeparateOrderedStreams() throws Exception {
         ExecResult r = run(1, "arg=sh", "arg=-c",
                 "arg=for i in 1 2 3; do echo out$i; echo err$i >&2; done; exit 7");
