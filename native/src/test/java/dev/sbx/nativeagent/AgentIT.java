@@ -508,6 +508,26 @@ class AgentIT {
     }
 
     @Test
+    void hostHelloInsideASessionIsAnsweredAndDetachesStreams() throws Exception {
+        // What a host does when virtio-serial hid its reconnect from the guest (PROTOCOL.md).
+        exec(1, "arg=sleep", "arg=60");
+        int pid = Integer.parseInt(expect(Frame.STARTED, 1).tag("pid"));
+        try {
+            sayHello();
+            Frame again = expect(Frame.HELLO, 0);
+            assertEquals(hello.tag("boot_id"), again.tag("boot_id"));
+            assertTrue(procExists(pid), "detached, not killed");
+            ExecResult reused = run(1, "arg=echo", "arg=id 1 is free again");
+            assertEquals("id 1 is free again\n", reused.out());
+            sayHello(); // and again: each unanswered host HELLO gets one guest HELLO
+            expect(Frame.HELLO, 0);
+            assertNextIsPong();
+        } finally {
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    @Test
     void malformedFramesDropTheConnectionNotTheAgent() throws Exception {
         List<byte[]> poison = new ArrayList<>();
         poison.add(ByteBuffer.allocate(9).putInt(0x7fffffff).put((byte) 1).putInt(0).array()); // oversized
