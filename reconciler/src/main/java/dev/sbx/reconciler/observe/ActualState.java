@@ -1,7 +1,6 @@
 package dev.sbx.reconciler.observe;
 
 import dev.sbx.reconciler.desired.CanonicalJson;
-import dev.sbx.reconciler.desired.DesiredJson;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -38,9 +37,9 @@ public record ActualState(Map<String, ActualSandbox> sandboxes) {
         v.put("startup", vm.startup());
         item.put("vm", v);
       });
-      s.egress().ifPresent(e -> item.put("egress", DesiredJson.writeEgress(e).toString()));
+      s.egress().ifPresent(e -> item.put("egress", List.of(e.defaultMode(), e.allow(), e.deny())));
       List<Object> bindings = new ArrayList<>();
-      s.secrets().forEach(b -> bindings.add(DesiredJson.writeBinding(b).toString()));
+      s.secrets().forEach(b -> bindings.add(List.of(b.service(), b.credential(), b.domains())));
       item.put("secrets", bindings);
       items.add(item);
     }

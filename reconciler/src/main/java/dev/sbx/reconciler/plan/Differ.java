@@ -110,8 +110,11 @@ public final class Differ {
       return new Change.NoOp(d.name(), Optional.of(d), List.of(), msg, false);
     }
     Optional<DesiredSandbox> applied = rec.flatMap(SandboxRecord::applied);
-    boolean sameImmutable = applied.map(x -> x.immutableHash().equals(d.immutableHash())).orElse(false);
-    boolean sameLive = applied.map(x -> x.liveHash().equals(d.liveHash())).orElse(false);
+    // Each hash is computed once here: hashing dominates the cost of diff.
+    String immutableHash = d.immutableHash();
+    String liveHash = d.liveHash();
+    boolean sameImmutable = applied.map(x -> x.immutableHash().equals(immutableHash)).orElse(false);
+    boolean sameLive = sameImmutable && applied.get().liveHash().equals(liveHash);
 
     if (vm.isEmpty()) {
       if (sameImmutable && sameLive) {
@@ -120,10 +123,10 @@ public final class Differ {
       }
       return new Change.Create(d, rec.isPresent() ? "missing (an earlier apply did not finish)" : "new", false);
     }
-    if (!vm.get().immutableHash().equals(d.immutableHash())) {
+    if (!vm.get().immutableHash().equals(immutableHash)) {
       if (sameImmutable) {
         List<FieldChange> f = List.of(new FieldChange("immutableHash", FieldChange.Op.SET,
-            vm.get().immutableHash(), d.immutableHash(), true));
+            vm.get().immutableHash(), immutableHash, true));
         return drift(d, f, warnings, new Change.Replace(d, f, "rebuilt outside sbx: forces replacement", true));
       }
       List<FieldChange> f = immutableReasons(applied, vm.get(), d);
