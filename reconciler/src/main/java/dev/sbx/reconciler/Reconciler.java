@@ -57,6 +57,8 @@ public final class Reconciler {
 
   /** Observes the world and diffs it against {@code desired}. Read-only: takes no lock, writes nothing. */
   public Plan plan(DesiredState desired, PlanOptions options) {
+    state.journal().dangling().forEach(e -> events.on(new ReconcileEvent.Warning(e.sandbox(),
+        "an earlier apply stopped during " + e.action() + "; the next apply re-observes and converges")));
     Inventory inventory = state.store().load();
     ActualState actual = phase(Phase.OBSERVE, () -> new Observer(actuators).observe());
     return phase(Phase.DIFF, () -> Differ.diff(desired, actual, inventory, options));
