@@ -31,8 +31,8 @@ import java.util.random.RandomGenerator;
  *
  * <p>Errors: {@link dev.sbx.reconciler.state.LockHeldException} (exit 4), {@link
  * StalePlanException} (exit 2), {@link dev.sbx.reconciler.actuator.ActuatorException} while
- * observing (exit 5 for {@code ENVIRONMENT}, else 3); an {@link ApplyResult} says per sandbox what
- * happened ({@link ApplyResult#exitCode()}).
+ * observing (exit 5: the world cannot be read, nothing was changed); an {@link ApplyResult} says
+ * per sandbox what happened ({@link ApplyResult#exitCode()}).
  */
 public final class Reconciler {
   private final Actuators actuators;
