@@ -20,21 +20,45 @@ import org.junit.jupiter.api.io.TempDir;
 class StateLockIT {
   @TempDir Path dir;
 
-  private Process startHolder() throws Exception {
+  private Process child(String mode) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-        LockHoldingProcess.class.getName(), dir.toString())
+    return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+        LockHoldingProcess.class.getName(), mode, dir.toString())
         .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+  }
+
+  private static String firstLine(Process p) throws Exception {
     BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-    String line = CompletableFuture.supplyAsync(() -> {
+    return CompletableFuture.supplyAsync(() -> {
       try {
         return out.readLine();
       } catch (java.io.IOException e) {
         return null;
       }
     }).get(60, TimeUnit.SECONDS);
-    assertEquals("locked", line);
+  }
+
+  private Process startHolder() throws Exception {
+    Process p = child("hold");
+    assertEquals("locked", firstLine(p));
     return p;
+  }
+
+  @Test
+  void retriesAndHolderReadsInThisJvmDoNotReleaseTheOsLock() throws Exception {
+    StateDirectory state = new StateDirectory(dir, Clock.systemUTC());
+    try (FileLockGuard mine = state.lockState(LockHolder.self("sbx apply", Instant.now()), Duration.ZERO)) {
+      // Same JVM: a second attempt and reading the holder must not drop the process's POSIX lock.
+      assertThrows(LockHeldException.class,
+          () -> state.lockState(LockHolder.self("again", Instant.now()), Duration.ofMillis(100)));
+      assertEquals(ProcessHandle.current().pid(), FileLockGuard.readHolder(dir.resolve("lock")).orElseThrow().pid());
+      Process probe = child("probe");
+      assertEquals("held", firstLine(probe), "another process must still see the lock held");
+      assertTrue(probe.waitFor(30, TimeUnit.SECONDS));
+    }
+    Process probe = child("probe");
+    assertEquals("acquired", firstLine(probe));
+    assertTrue(probe.waitFor(30, TimeUnit.SECONDS));
   }
 
   @Test
