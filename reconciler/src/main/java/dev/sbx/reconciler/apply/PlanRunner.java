@@ -61,6 +61,7 @@ public final class PlanRunner {
     return new ApplyResult(plan, results);
   }
 
+  @SuppressWarnings("try") // the sandbox lock is held for the block
   private SandboxResult runOne(Plan plan, Change change, Optional<SandboxRecord> rec, LockHolder me, ApplyOptions options) {
     String name = change.sandbox();
     String source = plan.source().id();
