@@ -56,8 +56,8 @@ class ManifestLoaderTest {
     assertEquals(NetworkPolicyManifest.DefaultMode.DENY_ALL, policy.defaultMode());
     assertEquals(List.of("api.github.com:443", "*.crates.io"), policy.allow());
     assertEquals(1, docs.get(1).documentIndex());
-    assertEquals(new Position(20, 12), docs.get(1).positions().at("/spec/allow").orElseThrow());
-    assertEquals(new Position(20, 32), docs.get(1).positions().at("/spec/allow/1").orElseThrow());
+    assertEquals(new Position(19, 3), docs.get(1).positions().at("/spec/allow").orElseThrow());
+    assertEquals(new Position(19, 33), docs.get(1).positions().at("/spec/allow/1").orElseThrow());
   }
 
   @Test
