@@ -119,15 +119,15 @@ class V1FoldTest {
     assertEquals(10, p.at("/sandbox/command/default/0").orElseThrow().line());
     assertEquals(6, p.at("/agentInstructions/filename").orElseThrow().line());
     assertEquals(41, p.at("/agentInstructions/content").orElseThrow().line());
-    assertEquals(26, p.at("/credentials/0").orElseThrow().line(), "the sources entry");
-    assertEquals(27, p.at("/credentials/0/apiKey/name").orElseThrow().line(), "env[0]");
+    assertEquals(27, p.at("/credentials/0").orElseThrow().line(), "the sources entry");
+    assertEquals(28, p.at("/credentials/0/apiKey/name").orElseThrow().line(), "env[0]");
     assertEquals(20, p.at("/credentials/0/apiKey/inject/0/domain").orElseThrow().line(),
         "ampcode.com sorts first; its serviceDomains line");
     assertEquals(23, p.at("/credentials/0/apiKey/inject/1/header").orElseThrow().line());
     assertEquals(24, p.at("/credentials/0/apiKey/inject/1/format").orElseThrow().line());
-    assertEquals(31, p.at("/environment/variables/FOO").orElseThrow().line());
-    assertEquals(35, p.at("/setup/install/0/command").orElseThrow().line());
-    assertEquals(38, p.at("/setup/files/0/path").orElseThrow().line());
+    assertEquals(32, p.at("/environment/variables/FOO").orElseThrow().line());
+    assertEquals(36, p.at("/setup/install/0/command").orElseThrow().line());
+    assertEquals(39, p.at("/setup/files/0/path").orElseThrow().line());
     assertEquals(44, p.at("/volumes/0").orElseThrow().line());
     assertEquals(46, p.at("/volumes/1/path").orElseThrow().line());
     assertEquals("kit amp, " + loaded.file().displayName() + ":16:7",
