@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
  * stacking them into one sandbox is {@code sbx render}'s job. Nothing is printed unless every kit
  * loads.
  */
-@Command(name = "render", mixinStandardHelpOptions = true,
+@Command(name = "render", mixinStandardHelpOptions = true, versionProvider = SbxVersion.class,
     description = {"Print kits in canonical schemaVersion \"2\" form (v1 folded, args substituted).",
         "Several PATHs are rendered one after the other (YAML: separated by ---; JSON: one",
         "object each); they are not stacked. Nothing is printed unless every kit loads."})
