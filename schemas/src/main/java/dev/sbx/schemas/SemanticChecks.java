@@ -35,6 +35,10 @@ final class SemanticChecks {
         && kit.requiresAgent().equals(kit.name())) {
       p.error("/requires/agent", "a mixin cannot require itself", null);
     }
+    if (kit.kind() == KitKind.SANDBOX && kit.requiresAgent() != null) {
+      p.warn("/requires/agent", "requires.agent has no effect on a sandbox kit",
+          "it pins a mixin to one sandbox kit; remove it here");
+    }
     network(kit, p);
     credentials(kit, p);
     environment(kit, p);
@@ -180,7 +184,7 @@ final class SemanticChecks {
       String fp = "/setup/files/" + i;
       if (!f.path().startsWith("/")) {
         p.error(fp + "/path", "setup file path '" + f.path() + "' must be absolute",
-            "write the full path, e.g. /home/agent/" + f.path());
+            "start it with /, e.g. /home/agent/...");
       }
       if (f.path().contains("${")) {
         p.error(fp + "/path", "placeholders are not expanded in a setup file path", null);
