@@ -1,0 +1,106 @@
+package dev.sbx.egress.tls;
+
+import io.netty.channel.Channel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SniHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.AsyncMapping;
+import javax.net.ssl.SSLException;
+import java.net.InetSocketAddress;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Credential injection on CONNECT tunnels to bound hosts. The proxy core asks {@link #wants} for
+ * every allowed CONNECT (with the canonical target); on yes it answers {@code 200}, empties the
+ * client channel's pipeline and calls {@link #intercept}. The interceptor then terminates TLS with
+ * a leaf minted for the canonical host, parses HTTP/1.1, checks every request's Host against the
+ * CONNECT target, applies the credentials bound to that very host, and forwards over a verified TLS
+ * connection to the vetted address. Everything else stays an opaque tunnel (the core's relay).
+ *
+ * <p>Client pipeline: {@code SslHandler(server, leaf) → HttpServerCodec → InterceptedConnection};
+ * upstream pipeline: {@code SslHandler(client, verified) → HttpClientCodec → UpstreamRelay}. One
+ * upstream connection per client connection keeps responses in request order and never mixes two
+ * clients on one upstream socket. No ALPN is offered, so clients speak HTTP/1.1.
+ */
+public final class TlsInterceptor {
+
+  static final int HANDSHAKE_TIMEOUT_MS = 10_000;
+  static final int MAX_CLIENT_HELLO = 16 * 1024;
+
+  private final LeafCache leaves;
+  private final UpstreamTls upstreamTls;
+  private final CredentialResolver credentials;
+  private final InterceptionListener listener;
+  private final HostCanonicalizer canonicalizer;
+
+  public TlsInterceptor(LeafCache leaves, UpstreamTls upstreamTls, CredentialResolver credentials,
+      InterceptionListener listener, HostCanonicalizer canonicalizer) {
+    this.leaves = Objects.requireNonNull(leaves, "leaves");
+    this.upstreamTls = Objects.requireNonNull(upstreamTls, "upstreamTls");
+    this.credentials = Objects.requireNonNull(credentials, "credentials");
+    this.listener = Objects.requireNonNull(listener, "listener");
+    this.canonicalizer = Objects.requireNonNull(canonicalizer, "canonicalizer");
+  }
+
+  /** Whether a CONNECT from {@code sandbox} to this canonical target must be intercepted (it is bound to a credential). */
+  public boolean wants(String sandbox, String canonicalHost, int port) {
+    return !credentials.resolve(sandbox, canonicalHost, port).isEmpty();
+  }
+
+  /**
+   * Takes over {@code client} (pipeline emptied by the core, 200 already sent).
+   *
+   * @param canonicalHost the canonical CONNECT host: leaf SAN, upstream SNI and verification name
+   * @param dial the address the core vetted; the interceptor never resolves the name again
+   */
+  public void intercept(Channel client, String sandbox, String canonicalHost, int port, InetSocketAddress dial) {
+    Target target = new Target(sandbox, canonicalHost, port, dial);
+    // SniHandler reads the real ClientHello (also when split across records, up to 16 KiB for
+    // post-quantum key shares) before choosing the leaf: a named SNI must be the CONNECT target.
+    AtomicBoolean reported = new AtomicBoolean();
+    AsyncMapping<String, SslContext> leafFor = (sni, promise) -> {
+      if (sni != null && !canonicalHost.equals(canonicalizer.canonical(sni))) {
+        if (!reported.getAndSet(true)) {
+          listener.onEvent(new InterceptionListener.Refused(sandbox, canonicalHost, port, 0,
+              "TLS server name differs from the CONNECT target"));
+        }
+        return promise.setFailure(new SSLException("SNI does not match the CONNECT target"));
+      }
+      return promise.setSuccess(leaves.serverContext(canonicalHost));
+    };
+    client.pipeline().addLast("sbx-tls", new SniHandler(leafFor, MAX_CLIENT_HELLO, HANDSHAKE_TIMEOUT_MS));
+    client.pipeline().addLast("sbx-http", new HttpServerCodec(8192, 65536, 65536));
+    client.pipeline().addLast("sbx-intercept", new InterceptedConnection(target, this));
+    client.config().setAutoRead(true);
+    client.read();
+  }
+
+  /** The canonical CONNECT target of one intercepted connection. */
+  record Target(String sandbox, String host, int port, InetSocketAddress dial) {}
+
+  UpstreamTls upstreamTls() {
+    return upstreamTls;
+  }
+
+  CredentialResolver credentials() {
+    return credentials;
+  }
+
+  InterceptionListener listener() {
+    return listener;
+  }
+
+  HostCanonicalizer canonicalizer() {
+    return canonicalizer;
+  }
+
+  /** The channel type for the upstream leg: the same transport family as the client's event loop. */
+  static Class<? extends Channel> upstreamChannelType(Channel client) {
+    if (client.getClass().getName().startsWith("io.netty.channel.epoll.")) {
+      return io.netty.channel.epoll.EpollSocketChannel.class;
+    }
+    return NioSocketChannel.class;
+  }
+}
