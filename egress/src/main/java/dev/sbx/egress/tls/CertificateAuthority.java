@@ -1,7 +1,6 @@
 package dev.sbx.egress.tls;
 
 import java.io.IOException;
-import java.io.StringReader;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
@@ -13,6 +12,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
@@ -21,8 +21,10 @@ import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Date;
 import java.util.HexFormat;
 import java.util.Set;
@@ -30,13 +32,10 @@ import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.KeyUsage;
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
@@ -147,9 +146,13 @@ public final class CertificateAuthority {
   }
 
   private static byte[] pem(Object o) {
+    if (o instanceof PrivateKey k) {
+      String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(k.getEncoded());
+      return ("-----BEGIN PRIVATE KEY-----\n" + body + "\n-----END PRIVATE KEY-----\n").getBytes(StandardCharsets.US_ASCII);
+    }
     StringWriter out = new StringWriter();
     try (JcaPEMWriter w = new JcaPEMWriter(out)) {
-      w.writeObject(o instanceof PrivateKey k ? PrivateKeyInfo.getInstance(k.getEncoded()) : o);
+      w.writeObject(o);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -172,12 +175,17 @@ public final class CertificateAuthority {
             "run: chmod 600 " + file);
       }
     }
-    try (PEMParser parser = new PEMParser(new StringReader(Files.readString(file, StandardCharsets.US_ASCII)))) {
-      Object o = parser.readObject();
-      if (!(o instanceof PrivateKeyInfo info)) {
-        throw new TlsSetupException(file, "is not a PKCS#8 private key", "remove ca.pem and ca.key to create a new CA");
+    String text = Files.readString(file, StandardCharsets.US_ASCII).trim();
+    String begin = "-----BEGIN PRIVATE KEY-----";
+    String end = "-----END PRIVATE KEY-----";
+    try {
+      if (!text.startsWith(begin) || !text.endsWith(end)) {
+        throw new IllegalArgumentException("no PKCS#8 PEM block");
       }
-      return new JcaPEMKeyConverter().getPrivateKey(info);
+      byte[] der = Base64.getMimeDecoder().decode(text.substring(begin.length(), text.length() - end.length()));
+      return KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(der));
+    } catch (IllegalArgumentException | GeneralSecurityException e) {
+      throw new TlsSetupException(file, "is not a PKCS#8 EC private key", "remove ca.pem and ca.key to create a new CA");
     }
   }
 
