@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = SbxVersion.class,
     description = "Declarative, GitOps-style reconciler for AI-agent sandboxes.",
-    subcommands = {CommandLine.HelpCommand.class})
+    subcommands = {CommandLine.HelpCommand.class, SecretCommand.class, EgressCommand.class})
 public final class Sbx {
 
   public static void main(String[] args) {
