@@ -102,4 +102,11 @@ class StoreCredentialLookupTest {
     assertEquals(1, kitLookup.forHost("s", "a.b.internal.example.com").size());
     assertTrue(kitLookup.forHost("s", "api.github.com").stream().noneMatch(c -> c instanceof Credential.Header));
   }
+
+  @Test
+  void sandboxEnvironmentHoldsOnlySentinelsAndPlaceholders() {
+    java.util.Map<String, String> env = SandboxEnvironment.forSandbox(store, ServiceCatalog.builtIn(), "dev");
+    assertEquals(java.util.Map.of("GH_TOKEN", "proxy-managed", "GITHUB_TOKEN", "proxy-managed",
+        "AMP_API_KEY", custom.placeholder()), env);
+  }
 }
