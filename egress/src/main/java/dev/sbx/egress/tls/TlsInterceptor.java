@@ -3,7 +3,9 @@ package dev.sbx.egress.tls;
 import io.netty.channel.Channel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.SniHandler;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.AsyncMapping;
 import javax.net.ssl.SSLException;
@@ -70,7 +72,15 @@ public final class TlsInterceptor {
       }
       return promise.setSuccess(leaves.serverContext(canonicalHost));
     };
-    client.pipeline().addLast("sbx-tls", new SniHandler(leafFor, MAX_CLIENT_HELLO, HANDSHAKE_TIMEOUT_MS));
+    client.pipeline().addLast("sbx-tls", new SniHandler(leafFor, MAX_CLIENT_HELLO, HANDSHAKE_TIMEOUT_MS) {
+      @Override
+      protected SslHandler newSslHandler(SslContext context, ByteBufAllocator allocator) {
+        // The engine's peer host selects the leaf in LeafKeyManager: always the canonical target.
+        SslHandler tls = leaves.newServerHandler(allocator, canonicalHost, port);
+        tls.setHandshakeTimeoutMillis(HANDSHAKE_TIMEOUT_MS);
+        return tls;
+      }
+    });
     client.pipeline().addLast("sbx-http", new HttpServerCodec(8192, 65536, 65536));
     client.pipeline().addLast("sbx-intercept", new InterceptedConnection(target, this));
     client.config().setAutoRead(true);

@@ -55,12 +55,22 @@ final class TunnelClient implements AutoCloseable {
 
   /** CONNECT to {@code authority} via the proxy and handshake with {@code sni} (null = no SNI). */
   static TunnelClient open(int proxyPort, String authority, String sni, List<X509Certificate> roots) throws IOException {
-    SSLContext trust;
     try {
-      trust = trusting(roots); // a fresh context: no session resumption across tests (it would reuse the old SNI)
+      return open(proxyPort, authority, sni, trusting(roots));
+    } catch (IOException e) {
+      throw e;
     } catch (Exception e) {
       throw new IOException(e);
     }
+  }
+
+  private static final java.util.concurrent.atomic.AtomicLong CONNECTIONS = new java.util.concurrent.atomic.AtomicLong();
+
+  /**
+   * Like the other open, with a shared context. Each connection gets a unique session-cache key,
+   * so no TLS session is resumed (a resumed session would reuse another connection's SNI).
+   */
+  static TunnelClient open(int proxyPort, String authority, String sni, SSLContext trust) throws IOException {
     Socket socket = new Socket("127.0.0.1", proxyPort);
     socket.setSoTimeout(10_000);
     OutputStream raw = socket.getOutputStream();
@@ -72,7 +82,8 @@ final class TunnelClient implements AutoCloseable {
       socket.close();
       throw new IOException("CONNECT refused: " + status);
     }
-    SSLSocket tls = (SSLSocket) trust.getSocketFactory().createSocket(socket, "127.0.0.1", socket.getPort(), true);
+    SSLSocket tls = (SSLSocket) trust.getSocketFactory().createSocket(socket,
+        "c" + CONNECTIONS.incrementAndGet() + ".invalid", socket.getPort(), true);
     SSLParameters p = tls.getSSLParameters();
     List<SNIServerName> names = new ArrayList<>();
     if (sni != null) {
