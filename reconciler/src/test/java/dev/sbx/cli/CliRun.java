@@ -7,22 +7,30 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import picocli.CommandLine;
 
-/** Runs the sbx CLI in-process with a given stdin; captures stdout and stderr. */
-record CliRun(int code, String out, String err) {
-
-  static CliRun run(String stdin, String... args) {
-    InputStream savedIn = System.in;
+/** Runs the real CLI in-process and captures what it printed. */
+record CliRun(int exitCode, String out, String err) {
+  static CliRun of(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
+    CommandLine cli = Sbx.newCommandLine();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    int code = cli.execute(args);
+    return new CliRun(code, out.toString(), err.toString());
+  }
+
+  /** Like {@link #of} with {@code stdin} as standard input (secret values are read from it). */
+  static CliRun run(String stdin, String... args) {
+    InputStream savedIn = System.in;
     try {
       System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
-      CommandLine cli = Sbx.newCommandLine();
-      cli.setOut(new PrintWriter(out, true));
-      cli.setErr(new PrintWriter(err, true));
-      int code = cli.execute(args);
-      return new CliRun(code, out.toString(), err.toString());
+      return of(args);
     } finally {
       System.setIn(savedIn);
     }
+  }
+
+  boolean hasStackTrace() {
+    return err.contains("\tat ") || err.contains("Exception:") || out.contains("\tat ");
   }
 }

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sbx.egress.tls.CertificateAuthority;
 import dev.sbx.egress.tls.InterceptionListener;
 import dev.sbx.egress.tls.LeafCache;
-import dev.sbx.egress.tls.SimpleHostCanonicalizer;
 import dev.sbx.egress.tls.TlsInterceptor;
 import dev.sbx.egress.tls.UpstreamTls;
 import dev.sbx.secrets.SandboxEnvironment;
@@ -17,9 +16,13 @@ import dev.sbx.secrets.StoreCredentialLookup;
 import dev.sbx.secrets.api.SecretStore;
 import dev.sbx.secrets.api.SecretsException;
 import dev.sbx.secrets.api.ServiceBinding;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
+import dev.sbx.egress.EgressServer;
+import dev.sbx.egress.api.EgressConfig;
+import dev.sbx.egress.api.HostResolver;
+import dev.sbx.egress.api.ListenAddress;
+import dev.sbx.egress.api.RuleSet;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,8 +37,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The whole path with the real store: secrets set through the CLI, the interceptor resolving them
- * from the store per request, a loopback HTTPS upstream with its own CA. Afterwards nothing sbx
+ * The whole path with the real store and the real proxy: secrets set through the CLI, the egress
+ * proxy with the TLS interceptor resolving them from the store per request, a loopback HTTPS
+ * upstream with its own CA. Afterwards nothing sbx
  * wrote or printed — state files, the decision log, CLI output, error messages, the sandbox's
  * environment — contains either secret value, byte for byte.
  */
@@ -57,9 +61,9 @@ class SecretInjectionLeakIT {
 
   @Test
   void realTokensReachOnlyTheBoundUpstreamAndLeakNowhere() throws Exception {
-    assertEquals(0, sbx(TOKEN + "\n", "secret", "set", "-g", "my-llm").code());
+    assertEquals(0, sbx(TOKEN + "\n", "secret", "set", "-g", "my-llm").exitCode());
     CliRun custom = sbx(CUSTOM, "secret", "set-custom", "-g", "--host", "api.test", "--env", "AMP_API_KEY");
-    assertEquals(0, custom.code(), custom.err());
+    assertEquals(0, custom.exitCode(), custom.err());
     String placeholder = custom.out().trim();
     sbx("", "secret", "ls");
     sbx("", "secret", "ls", "-o", "json");
@@ -81,27 +85,37 @@ class SecretInjectionLeakIT {
       }
     };
     CertificateAuthority ca = CertificateAuthority.loadOrCreate(locations.egressCaDir());
-    EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    Path decisions = state.resolve("egress-decisions.jsonl");
     try (LoopbackHttps.Upstream upstream = new LoopbackHttps.Upstream("api.test", "other.test")) {
       TlsInterceptor interceptor = new TlsInterceptor(new LeafCache(ca), UpstreamTls.trusting(List.of(upstream.ca)),
-          new SecretsCredentialResolver(lookup), toLog, new SimpleHostCanonicalizer());
-      try (LoopbackConnectFront front = new LoopbackConnectFront(group, "dev", interceptor)) {
+          new SecretsCredentialResolver(lookup), toLog);
+      HostResolver testDns = name -> {
+        if (name.endsWith(".test")) {
+          return List.of(InetAddress.getByName("127.0.0.1"));
+        }
+        throw new UnknownHostException(name);
+      };
+      EgressConfig config = EgressConfig.defaults().withResolver(testDns).withIoThreads(1).withInterceptor(interceptor)
+          .withDecisionLogFile(decisions);
+      try (EgressServer front = EgressServer.start(
+          RuleSet.allowing("127.0.0.1:" + upstream.port(), "api.test", "other.test"), ListenAddress.parse("127.0.0.1:0"),
+          config)) {
+        int proxyPort = ((ListenAddress.Tcp) front.address()).port();
         List<java.security.cert.X509Certificate> roots = List.of(ca.certificate(), upstream.ca);
         Map<String, String> sandboxHeaders = Map.of("x-api-key", "proxy-managed", "Authorization", "Bearer " + placeholder);
 
-        outputs.add(LoopbackHttps.get(front.port(), "api.test", upstream.port(), sandboxHeaders, roots));
+        outputs.add(LoopbackHttps.get(proxyPort, "api.test", upstream.port(), sandboxHeaders, roots));
         Map<String, List<String>> bound = upstream.received.poll(10, TimeUnit.SECONDS);
         assertEquals(List.of(TOKEN), bound.get("X-api-key"));
         assertEquals(List.of("Bearer " + CUSTOM), bound.get("Authorization"));
 
-        outputs.add(LoopbackHttps.get(front.port(), "other.test", upstream.port(), sandboxHeaders, roots));
+        outputs.add(LoopbackHttps.get(proxyPort, "other.test", upstream.port(), sandboxHeaders, roots));
         Map<String, List<String>> unbound = upstream.received.poll(10, TimeUnit.SECONDS);
         assertEquals(List.of("proxy-managed"), unbound.get("X-api-key"));
         assertEquals(List.of("Bearer " + placeholder), unbound.get("Authorization"));
       }
-    } finally {
-      group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
+    assertTrue(Files.readString(decisions).contains("api.test"), "the proxy's decision log was written");
 
     // Error paths: messages of a damaged store and of a wrong key.
     Path copy = state.resolve("broken");

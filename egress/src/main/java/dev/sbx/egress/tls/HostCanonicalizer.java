@@ -3,7 +3,7 @@ package dev.sbx.egress.tls;
 /**
  * Turns a host as written by the sandbox (Host header, SNI, absolute URI) into the proxy's one
  * canonical spelling, or null when it is not a valid host. The proxy core supplies its own
- * (CanonicalHost); {@link SimpleHostCanonicalizer} is the stand-alone default.
+ * ({@link dev.sbx.egress.api.CanonicalHost}), the default of {@link TlsInterceptor}.
  */
 @FunctionalInterface
 public interface HostCanonicalizer {

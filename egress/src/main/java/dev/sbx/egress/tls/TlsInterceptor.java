@@ -1,5 +1,8 @@
 package dev.sbx.egress.tls;
 
+import dev.sbx.egress.api.Authority;
+import dev.sbx.egress.api.SandboxId;
+import dev.sbx.egress.api.TunnelInterceptor;
 import io.netty.channel.Channel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -14,9 +17,10 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Credential injection on CONNECT tunnels to bound hosts. The proxy core asks {@link #wants} for
- * every allowed CONNECT (with the canonical target); on yes it answers {@code 200}, empties the
- * client channel's pipeline and calls {@link #intercept}. The interceptor then terminates TLS with
+ * Credential injection on CONNECT tunnels to bound hosts, plugged into the proxy core as its
+ * {@link TunnelInterceptor} ({@code EgressConfig.withInterceptor}). The core asks {@code wants}
+ * for every allowed CONNECT (with the canonical target, after the policy and the address guard);
+ * on yes it answers {@code 200}, empties the client channel's pipeline and calls {@code intercept}. The interceptor then terminates TLS with
  * a leaf minted for the canonical host, parses HTTP/1.1, checks every request's Host against the
  * CONNECT target, applies the credentials bound to that very host, and forwards over a verified TLS
  * connection to the vetted address. Everything else stays an opaque tunnel (the core's relay).
@@ -26,7 +30,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * upstream connection per client connection keeps responses in request order and never mixes two
  * clients on one upstream socket. No ALPN is offered, so clients speak HTTP/1.1.
  */
-public final class TlsInterceptor {
+public final class TlsInterceptor implements TunnelInterceptor {
 
   static final int HANDSHAKE_TIMEOUT_MS = 10_000;
   static final int MAX_CLIENT_HELLO = 16 * 1024;
@@ -44,6 +48,22 @@ public final class TlsInterceptor {
     this.credentials = Objects.requireNonNull(credentials, "credentials");
     this.listener = Objects.requireNonNull(listener, "listener");
     this.canonicalizer = Objects.requireNonNull(canonicalizer, "canonicalizer");
+  }
+
+  /** An interceptor that checks inner hosts with the proxy core's canonical form. */
+  public TlsInterceptor(LeafCache leaves, UpstreamTls upstreamTls, CredentialResolver credentials,
+      InterceptionListener listener) {
+    this(leaves, upstreamTls, credentials, listener, CanonicalHostCanonicalizer.INSTANCE);
+  }
+
+  @Override
+  public boolean wants(SandboxId sandbox, Authority target) {
+    return wants(sandbox.value(), target.host().value(), target.port());
+  }
+
+  @Override
+  public void intercept(Channel client, SandboxId sandbox, Authority target, InetSocketAddress dial) {
+    intercept(client, sandbox.value(), target.host().value(), target.port(), dial);
   }
 
   /** Whether a CONNECT from {@code sandbox} to this canonical target must be intercepted (it is bound to a credential). */

@@ -8,18 +8,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import javax.net.ssl.SSLContext;
 
 /**
  * Benchmark harness for bench/interception.sh (not a test): the cost of credential injection
- * against an opaque CONNECT tunnel, both through the same loopback CONNECT front, the same
+ * against an opaque CONNECT tunnel, both through the real egress proxy on loopback, the same
  * upstream (Netty HTTPS, its own CA) and the same blocking JDK TLS clients.
  *
  * <p>Usage: {@code InterceptionBench [SECONDS_PER_THROUGHPUT_RUN] [CLIENT_THREADS]}
@@ -39,18 +36,11 @@ public final class InterceptionBench {
       InjectedSecret token = InjectedSecret.ofUtf8("sk-bench-0123456789abcdef".getBytes(StandardCharsets.UTF_8));
       CredentialResolver resolver = (sandbox, host, port) -> host.startsWith("i")
           ? List.of(new Injection.SetHeader("bench", "x-api-key", "%s", token, false)) : List.of();
-      Set<String> allowed = new HashSet<>();
-      Map<String, String> dns = new HashMap<>();
-      for (int i = 0; i < 10_000; i++) {
-        for (String n : List.of("i" + i + ".bench.test", "o" + i + ".bench.test")) {
-          allowed.add(n);
-          dns.put(n, "127.0.0.1");
-        }
-      }
       LeafCache leaves = new LeafCache(ca);
       TlsInterceptor interceptor = new TlsInterceptor(leaves, UpstreamTls.trusting(List.of(upstream.ca.certificate())),
-          resolver, InterceptionListener.NONE, new SimpleHostCanonicalizer());
-      try (TestConnectFront front = new TestConnectFront(group, "bench", interceptor, allowed, dns)) {
+          resolver, InterceptionListener.NONE);
+      try (LoopbackProxy front = new LoopbackProxy("bench", interceptor, "127.0.0.1:" + upstream.port(),
+          "**.bench.test")) {
         SSLContext client = TunnelClient.trusting(List.of(ca.certificate(), upstream.ca.certificate()));
         Bench b = new Bench(front.port(), upstream.port(), client);
 

@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -24,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * End to end on loopback with real Netty and real TLS: a sandbox client holding only placeholders,
- * a CONNECT front (standing in for the proxy core), the interceptor, and an HTTPS upstream with
+ * the real egress proxy with the interceptor plugged in, and an HTTPS upstream with
  * its own test CA.
  */
 class InterceptionIT {
@@ -39,8 +38,8 @@ class InterceptionIT {
   static CertificateAuthority interceptionCa;
   static LeafCache leaves;
   static final List<InterceptionListener.Event> events = new CopyOnWriteArrayList<>();
-  static TestConnectFront front;
-  static TestConnectFront frontWithWrongTrust;
+  static LoopbackProxy front;
+  static LoopbackProxy frontWithWrongTrust;
   static List<java.security.cert.X509Certificate> clientTrust;
 
   static final CredentialResolver RESOLVER = (sandbox, host, port) -> switch (host) {
@@ -62,15 +61,14 @@ class InterceptionIT {
     upstream = new TestUpstream(group, tmp.resolve("upstream-ca"), List.of("api.test", "other.test", "127.0.0.1"));
     interceptionCa = CertificateAuthority.loadOrCreate(tmp.resolve("egress-ca"));
     leaves = new LeafCache(interceptionCa);
-    Set<String> allowed = Set.of("api.test", "other.test", "127.0.0.1", "wrong.test");
-    Map<String, String> dns = Map.of("api.test", "127.0.0.1", "other.test", "127.0.0.1", "wrong.test", "127.0.0.1");
+    String[] allow = {"127.0.0.1:" + upstream.port(), "api.test", "other.test", "wrong.test"};
     TlsInterceptor interceptor = new TlsInterceptor(leaves, UpstreamTls.trusting(List.of(upstream.ca.certificate())),
-        RESOLVER, events::add, new SimpleHostCanonicalizer());
-    front = new TestConnectFront(group, "dev", interceptor, allowed, dns);
+        RESOLVER, events::add);
+    front = new LoopbackProxy("dev", interceptor, allow);
     CertificateAuthority stranger = CertificateAuthority.loadOrCreate(tmp.resolve("stranger-ca"));
     TlsInterceptor distrusting = new TlsInterceptor(leaves, UpstreamTls.trusting(List.of(stranger.certificate())),
-        RESOLVER, events::add, new SimpleHostCanonicalizer());
-    frontWithWrongTrust = new TestConnectFront(group, "dev", distrusting, allowed, dns);
+        RESOLVER, events::add);
+    frontWithWrongTrust = new LoopbackProxy("dev", distrusting, allow);
     clientTrust = List.of(interceptionCa.certificate(), upstream.ca.certificate());
   }
 
@@ -156,7 +154,8 @@ class InterceptionIT {
 
   @Test
   void ipSpellingsOfABoundAddressAreInterceptedAndInjected() throws Exception {
-    for (String spelling : List.of("127.0.0.1", "[::ffff:127.0.0.1]", "[::FFFF:7f00:1]")) {
+    for (String spelling : List.of("127.0.0.1", "127.1", "2130706433", "0x7f.0.0.1", "[::ffff:127.0.0.1]",
+        "[::FFFF:7f00:1]")) {
       try (TunnelClient c = connect(spelling + ":" + port(), null)) {
         assertEquals(interceptionCa.certificate().getSubjectX500Principal(),
             c.peerCertificate().getIssuerX500Principal(), spelling + " must not bypass interception");

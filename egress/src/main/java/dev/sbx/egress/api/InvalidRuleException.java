@@ -1,0 +1,24 @@
+package dev.sbx.egress.api;
+
+/**
+ * A user error in one rule: carries the rule text and a hint. The manifest loader adds the file
+ * and line where the rule came from.
+ */
+public final class InvalidRuleException extends IllegalArgumentException {
+  private final String rule;
+  private final String hint;
+
+  public InvalidRuleException(String rule, String problem, String hint) {
+    super("invalid network rule '" + rule + "': " + problem + (hint.isEmpty() ? "" : " (" + hint + ")"));
+    this.rule = rule;
+    this.hint = hint;
+  }
+
+  public String rule() {
+    return rule;
+  }
+
+  public String hint() {
+    return hint;
+  }
+}
