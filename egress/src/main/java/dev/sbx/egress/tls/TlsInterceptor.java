@@ -12,7 +12,9 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.AsyncMapping;
 import javax.net.ssl.SSLException;
+import io.netty.handler.codec.http.HttpRequest;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -64,6 +66,21 @@ public final class TlsInterceptor implements TunnelInterceptor {
   @Override
   public void intercept(Channel client, SandboxId sandbox, Authority target, InetSocketAddress dial) {
     intercept(client, sandbox.value(), target.host().value(), target.port(), dial);
+  }
+
+  /** Plain HTTP: only credentials whose binding sets {@code plaintextAllowed} are applied. */
+  @Override
+  public List<String> injectPlain(SandboxId sandbox, Authority target, HttpRequest request) {
+    List<Injection> injections = credentials.resolve(sandbox.value(), target.host().value(), target.port());
+    if (injections.isEmpty()) {
+      return List.of();
+    }
+    List<String> applied = PlainHttpInjection.apply(request, injections);
+    String path = request.uri();
+    int q = path.indexOf('?');
+    listener.onEvent(new InterceptionListener.Forwarded(sandbox.value(), target.host().value(), target.port(),
+        request.method().name(), q < 0 ? path : path.substring(0, q), applied));
+    return applied;
   }
 
   /** Whether a CONNECT from {@code sandbox} to this canonical target must be intercepted (it is bound to a credential). */

@@ -80,7 +80,7 @@ public final class InterceptionBench {
   }
 
   static void row(String what, double[] opaque, double[] intercepted) {
-    System.out.printf("| %s | %.2f / %.2f | %.2f / %.2f | +%.2f / +%.2f |%n", what, p(opaque, 50), p(opaque, 90),
+    System.out.printf("| %s | %.2f / %.2f | %.2f / %.2f | %+.2f / %+.2f |%n", what, p(opaque, 50), p(opaque, 90),
         p(intercepted, 50), p(intercepted, 90), p(intercepted, 50) - p(opaque, 50), p(intercepted, 90) - p(opaque, 90));
   }
 
