@@ -10,12 +10,14 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.SniHandler;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AsyncMapping;
 import javax.net.ssl.SSLException;
 import io.netty.handler.codec.http.HttpRequest;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -36,6 +38,8 @@ public final class TlsInterceptor implements TunnelInterceptor {
 
   static final int HANDSHAKE_TIMEOUT_MS = 10_000;
   static final int MAX_CLIENT_HELLO = 16 * 1024;
+  /** An intercepted connection with no traffic either way for this long is closed (both legs). */
+  static final int IDLE_TIMEOUT_S = 300;
 
   private final LeafCache leaves;
   private final UpstreamTls upstreamTls;
@@ -118,6 +122,7 @@ public final class TlsInterceptor implements TunnelInterceptor {
         return tls;
       }
     });
+    client.pipeline().addLast("sbx-idle", new IdleStateHandler(0, 0, IDLE_TIMEOUT_S, TimeUnit.SECONDS));
     client.pipeline().addLast("sbx-http", new HttpServerCodec(8192, 65536, 65536));
     client.pipeline().addLast("sbx-intercept", new InterceptedConnection(target, this));
     client.config().setAutoRead(true);
