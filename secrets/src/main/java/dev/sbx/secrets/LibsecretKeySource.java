@@ -8,6 +8,7 @@ import dev.sbx.secrets.api.KeySource;
 import dev.sbx.secrets.api.KeySourceStatus;
 import dev.sbx.secrets.api.SecretsException;
 import dev.sbx.secrets.api.SecretsException.Problem;
+import java.lang.ref.Reference;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
@@ -58,10 +59,11 @@ public final class LibsecretKeySource implements KeySource {
   @Override
   public Optional<byte[]> load() {
     requireAvailable();
-    Memory schema = schema();
+    Memory[] schema = schema();
     PointerByReference error = new PointerByReference();
     Pointer found = (Pointer) library().getFunction("secret_password_lookup_sync").invoke(Pointer.class,
-        new Object[] {schema, null, error, ATTRIBUTES[0], ATTRIBUTES[1], ATTRIBUTES[2], ATTRIBUTES[3], null});
+        new Object[] {schema[0], null, error, ATTRIBUTES[0], ATTRIBUTES[1], ATTRIBUTES[2], ATTRIBUTES[3], null});
+    Reference.reachabilityFence(schema);
     checkError(error, "read the key from");
     if (found == null) {
       return Optional.empty();
@@ -81,9 +83,11 @@ public final class LibsecretKeySource implements KeySource {
     requireAvailable();
     byte[] key = SecureFiles.randomBytes(Aead.KEY_BYTES);
     PointerByReference error = new PointerByReference();
+    Memory[] schema = schema();
     Object ok = library().getFunction("secret_password_store_sync").invoke(Integer.class,
-        new Object[] {schema(), "default", "sbx secret store key", Base64.getEncoder().encodeToString(key), null, error,
+        new Object[] {schema[0], "default", "sbx secret store key", Base64.getEncoder().encodeToString(key), null, error,
             ATTRIBUTES[0], ATTRIBUTES[1], ATTRIBUTES[2], ATTRIBUTES[3], null});
+    Reference.reachabilityFence(schema);
     checkError(error, "store the key in");
     if (!(ok instanceof Integer i) || i == 0) {
       throw unavailable("the keyring refused to store the key");
@@ -102,8 +106,12 @@ public final class LibsecretKeySource implements KeySource {
     return NativeLibrary.getInstance(libraryName);
   }
 
-  /** A SecretSchema struct: name, flags, 32 attributes of {name, type}, reserved fields; one string attribute pair used. */
-  private static Memory schema() {
+  /**
+   * A SecretSchema struct (x86-64/aarch64 layout: name, flags, 32 attributes of {name, type},
+   * reserved fields; 592 bytes) with two string attributes. Returned with the strings it points to,
+   * which the caller keeps reachable until the native call returned (JNA frees unreachable Memory).
+   */
+  private static Memory[] schema() {
     Memory schema = new Memory(8 + 8 + 32 * 16 + 8 + 7 * 8);
     schema.clear();
     Memory name = new Memory(32);
@@ -118,7 +126,7 @@ public final class LibsecretKeySource implements KeySource {
     schema.setInt(24, 0);
     schema.setPointer(32, attr2);
     schema.setInt(40, 0);
-    return schema;
+    return new Memory[] {schema, name, attr1, attr2};
   }
 
   private static void checkError(PointerByReference error, String action) {

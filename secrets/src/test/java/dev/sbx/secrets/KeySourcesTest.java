@@ -56,6 +56,18 @@ class KeySourcesTest {
   }
 
   @Test
+  void libsecretWithAnUnreachableBusFailsCleanly() {
+    // libsecret-1-0 is installed by scripts/prepare-host.sh; the bus address points nowhere, so the
+    // real library is called (schema struct, varargs, GError) and must report, not crash.
+    LibsecretKeySource source = new LibsecretKeySource("secret-1",
+        Map.of("DBUS_SESSION_BUS_ADDRESS", "unix:path=" + tmp.resolve("no-bus")));
+    assertTrue(source.status().available(), source.status().detail());
+    SecretsException e = assertThrows(SecretsException.class, source::load);
+    assertEquals(SecretsException.Problem.KEY_UNAVAILABLE, e.problem());
+    assertTrue(e.getMessage().contains("cannot read the key from the keyring"), e.getMessage());
+  }
+
+  @Test
   void fallsBackToTheKeyFileWhenNoKeyringIsReachable() {
     KeySources sources = new KeySources(List.of(new MacKeychainKeySource(),
         new LibsecretKeySource("secret-1", Map.of()), new KeyFileSource(tmp.resolve("k"))));
