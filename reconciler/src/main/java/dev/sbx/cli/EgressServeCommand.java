@@ -47,17 +47,15 @@ public final class EgressServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    return SecretsCli.run(spec.commandLine(), () -> {
-      try (EgressServer server = start()) {
-        spec.commandLine().getOut().println("listening on " + server.address()
-            + (secrets ? " (credential injection on; CA " + locations.egressCaDir().resolve(CertificateAuthority.CERT_FILE)
-                + ")" : ""));
-        spec.commandLine().getOut().flush();
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close));
-        server.awaitClose();
-      }
-      return 0;
-    });
+    try (EgressServer server = start()) {
+      spec.commandLine().getOut().println("listening on " + server.address()
+          + (secrets ? " (credential injection on; CA " + locations.egressCaDir().resolve(CertificateAuthority.CERT_FILE)
+              + ")" : ""));
+      spec.commandLine().getOut().flush();
+      Runtime.getRuntime().addShutdownHook(new Thread(server::close));
+      server.awaitClose();
+    }
+    return 0;
   }
 
   /** Starts the configured server (the caller closes it). */

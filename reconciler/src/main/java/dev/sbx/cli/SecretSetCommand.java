@@ -33,17 +33,15 @@ public final class SecretSetCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    return SecretsCli.run(spec.commandLine(), () -> {
-      Scope s = scope.scope(args, 1, USAGE);
-      String service = scope.rest(args).get(0);
-      SecretStore store = Secrets.open(locations.secretsDir());
-      try (SecretValue value = readValue("Secret for " + service + ": ")) {
-        store.setService(s, service, value);
-      }
-      spec.commandLine().getOut().println("stored " + service + " secret in " + s + " (key: "
-          + store.keySource().backend() + ")");
-      return 0;
-    });
+    Scope s = scope.scope(args, 1, USAGE);
+    String service = scope.rest(args).get(0);
+    SecretStore store = Secrets.open(locations.secretsDir());
+    try (SecretValue value = readValue("Secret for " + service + ": ")) {
+      store.setService(s, service, value);
+    }
+    spec.commandLine().getOut().println("stored " + service + " secret in " + s + " (key: "
+        + store.keySource().backend() + ")");
+    return 0;
   }
 
   /** A no-echo prompt on a terminal, else all of stdin minus one trailing newline. */
