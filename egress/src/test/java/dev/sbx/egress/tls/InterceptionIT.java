@@ -214,6 +214,25 @@ class InterceptionIT {
   }
 
   @Test
+  void placeholderInTheBodyIsReplacedAndTheLengthFixed() throws Exception {
+    String json = "{\"key\":\"" + PLACEHOLDER + "\",\"other\":\"sbx-cs-NotBoundNotBoundNotBound00\",\"again\":\""
+        + PLACEHOLDER + "\"}";
+    String expected = json.replace(PLACEHOLDER, CUSTOM_VALUE);
+    try (TunnelClient c = connect("api.test:" + port(), "api.test")) {
+      TunnelClient.Response r = c.send("POST", "/v1/x", Map.of("Host", "api.test:" + port(),
+          "Content-Type", "application/json"), json.getBytes(StandardCharsets.UTF_8));
+      assertEquals(200, r.status());
+    }
+    TestUpstream.Received got = upstream.take();
+    byte[] want = expected.getBytes(StandardCharsets.UTF_8);
+    assertEquals(want.length, got.bodyLength());
+    assertEquals(java.util.Arrays.hashCode(want), got.bodyHash());
+    assertEquals(String.valueOf(want.length), got.header("Content-Length"));
+    InterceptionListener.Forwarded f = (InterceptionListener.Forwarded) events.get(0);
+    assertEquals(List.of("anthropic", "AMP_API_KEY"), f.injected());
+  }
+
+  @Test
   void largeBodiesStreamBothWaysUnchanged() throws Exception {
     byte[] upload = new byte[3 << 20];
     new java.util.Random(42).nextBytes(upload);
