@@ -1,0 +1,53 @@
+package dev.sbx.vm.qemu;
+
+import dev.sbx.vm.image.GuestImage;
+import dev.sbx.vm.image.GuestLayout;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Boots the guest image with the probe init ({@link GuestLayout#PROBE_INIT}) instead of the
+ * agent: the kernel and initramfs are the same, /init is a shell script that prints a marker and
+ * powers off. Used to check that KVM really runs guests, and by the boot benchmark as the
+ * bare-QEMU baseline.
+ */
+public final class ProbeBoot {
+  private ProbeBoot() {}
+
+  /** The wall time from QEMU exec to the marker on the console, or empty if it never came. */
+  public static Optional<Duration> run(String qemu, GuestImage image, Accel accel, Path dir, Duration timeout)
+      throws IOException, InterruptedException {
+    Files.createDirectories(dir);
+    var layout = new VmLayout(dir);
+    Files.deleteIfExists(layout.console());
+    var args = new QemuArgs(qemu, image, accel, 1, 256, layout, GuestLayout.PROBE_INIT, null, List.of());
+    long started = System.nanoTime();
+    Process process = new ProcessBuilder(args.argv())
+        .redirectErrorStream(true).redirectOutput(layout.qemuLog().toFile())
+        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+    long deadline = started + timeout.toNanos();
+    try {
+      while (System.nanoTime() < deadline) {
+        if (Files.exists(layout.console())
+            && Files.readString(layout.console(), StandardCharsets.ISO_8859_1).contains(GuestLayout.PROBE_MARKER)) {
+          return Optional.of(Duration.ofNanos(System.nanoTime() - started));
+        }
+        if (!process.isAlive()) {
+          return Optional.empty();
+        }
+        Thread.sleep(20);
+      }
+      return Optional.empty();
+    } finally {
+      process.destroyForcibly();
+      process.waitFor();
+      Files.deleteIfExists(layout.qmpSocket());
+      Files.deleteIfExists(layout.agentSocket());
+    }
+  }
+}
