@@ -34,7 +34,7 @@ public record QemuArgs(
     var a = new ArrayList<String>();
     a.add(binary);
     a.add("-name");
-    a.add("sbx," + layout.dir());
+    a.add("sbx-" + layout.dir().getFileName());
     a.add("-M");
     a.add("microvm,acpi=on,pit=on,pic=on,rtc=on,memory-backend=mem");
     if (accel == Accel.KVM) {

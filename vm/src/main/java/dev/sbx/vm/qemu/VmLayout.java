@@ -7,6 +7,11 @@ import java.nio.file.Path;
  * bytes), so the names are short too.
  */
 public record VmLayout(Path dir) {
+  /** A string only this sandbox's QEMU has on its command line (its QMP socket path). */
+  public String processMarker() {
+    return qmpSocket().toString();
+  }
+
   public Path metadata() {
     return dir.resolve("sandbox.json");
   }
