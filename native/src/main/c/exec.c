@@ -1,0 +1,444 @@
+/* EXEC streams: fork/exec with argv, environment, cwd, uid/gid and stdin; stdout and stderr
+ * streamed under flow control; EXIT once the process has exited and its pipes are drained. */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "agent.h"
+
+#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+extern char **environ;
+
+/* What the host asked for, decoded from the EXEC tagged list. */
+struct exec_req {
+    char **argv;
+    size_t argc;
+    char **envp;
+    size_t nenv;
+    const char *cwd;
+    uid_t uid;
+    gid_t gid;
+    int want_stdin;
+};
+
+static void send_exit_error(uint32_t id, const char *error)
+{
+    struct buf b = {0};
+    struct tl_builder t;
+    tl_begin(&t, &b);
+    tl_add(&t, "code=127");
+    tl_addf(&t, "error=%s", error);
+    tl_end(&t);
+    chan_send_buf(T_EXIT, id, &b);
+    buf_free(&b);
+}
+
+static int parse_id(const char *s, unsigned long *out)
+{
+    if (!s || !*s)
+        return -1;
+    char *end;
+    errno = 0;
+    unsigned long v = strtoul(s, &end, 10);
+    if (errno || *end || v > 0xFFFFFFFEul || s[0] == '-')
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* Adds or replaces K=V (keys compared up to '='). */
+static void env_set(struct exec_req *r, const char *kv, int replace)
+{
+    const char *eq = strchr(kv, '=');
+    size_t klen = eq ? (size_t)(eq - kv) : strlen(kv);
+    for (size_t i = 0; i < r->nenv; i++) {
+        if (strncmp(r->envp[i], kv, klen) == 0 && r->envp[i][klen] == '=') {
+            if (replace) {
+                free(r->envp[i]);
+                r->envp[i] = strdup(kv);
+            }
+            return;
+        }
+    }
+    r->envp = realloc(r->envp, (r->nenv + 2) * sizeof *r->envp);
+    if (!r->envp)
+        abort();
+    r->envp[r->nenv++] = strdup(kv);
+    r->envp[r->nenv] = NULL;
+}
+
+static void req_free(struct exec_req *r)
+{
+    free(r->argv);
+    for (size_t i = 0; i < r->nenv; i++)
+        free(r->envp[i]);
+    free(r->envp);
+}
+
+const char *exec_home_of(uid_t uid, char *out, size_t n)
+{
+    char path[512];
+    char *passwd = read_small_file(sysroot_path("/etc/passwd", path, sizeof path), NULL);
+    snprintf(out, n, "%s", uid == 0 ? "/root" : "/");
+    if (!passwd)
+        return out;
+    /* name:pw:uid:gid:gecos:home:shell */
+    for (char *line = strtok(passwd, "\n"); line; line = strtok(NULL, "\n")) {
+        char *f[7] = {0};
+        int k = 0;
+        char *p = line;
+        f[k++] = p;
+        while (k < 7 && (p = strchr(p, ':'))) {
+            *p++ = 0;
+            f[k++] = p;
+        }
+        unsigned long u;
+        if (k >= 6 && parse_id(f[2], &u) == 0 && u == uid) {
+            snprintf(out, n, "%s", f[5]);
+            break;
+        }
+    }
+    free(passwd);
+    return out;
+}
+
+static const char *req_parse(struct exec_req *r, const struct strlist *l, char *home, size_t homen)
+{
+    memset(r, 0, sizeof *r);
+    r->argv = calloc(l->n + 1, sizeof *r->argv);
+    if (!r->argv)
+        abort();
+    size_t pos = 0;
+    const char *v;
+    while ((v = tag_next(l, "arg", &pos)))
+        r->argv[r->argc++] = (char *)v;
+    if (r->argc == 0)
+        return "EXEC needs at least one arg=";
+
+    /* Default ids are the agent's own: 0 in a VM (PROTOCOL.md), the caller's in test mode. */
+    unsigned long id = getuid();
+    if ((v = tag_get(l, "uid")) && parse_id(v, &id) < 0)
+        return "uid= must be a number";
+    r->uid = (uid_t)id;
+    id = getgid();
+    if ((v = tag_get(l, "gid")) && parse_id(v, &id) < 0)
+        return "gid= must be a number";
+    r->gid = (gid_t)id;
+    v = tag_get(l, "stdin");
+    r->want_stdin = v && strcmp(v, "1") == 0;
+    exec_home_of(r->uid, home, homen);
+    r->cwd = tag_get(l, "cwd");
+
+    /* configured environment, then the exec's own, then defaults for what is still missing */
+    for (size_t i = 0; i < A.nenv; i++)
+        env_set(r, A.env[i], 1);
+    pos = 0;
+    while ((v = tag_next(l, "env", &pos)))
+        if (strchr(v, '='))
+            env_set(r, v, 1);
+    env_set(r, "PATH=" DEFAULT_PATH, 0);
+    char kv[600];
+    snprintf(kv, sizeof kv, "HOME=%s", home);
+    env_set(r, kv, 0);
+    if (!r->envp)
+        env_set(r, "PATH=" DEFAULT_PATH, 0);
+    return NULL;
+}
+
+/* Runs in the child: never returns. Failures before exec go to errfd as text. */
+static void child(const struct exec_req *r, const char *home, int in, int out, int err, int errfd)
+    __attribute__((noreturn));
+static void child(const struct exec_req *r, const char *home, int in, int out, int err, int errfd)
+{
+    const char *stage = "dup2";
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    for (int sig = 1; sig < NSIG; sig++)
+        signal(sig, SIG_DFL); /* the agent ignores SIGPIPE; its children must not inherit that */
+    setsid();
+    if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0)
+        goto fail;
+    if (getuid() != r->uid || getgid() != r->gid || geteuid() == 0) {
+        stage = "setgroups";
+        if (setgroups(0, NULL) < 0 && (errno != EPERM || geteuid() == 0))
+            goto fail;
+        stage = "setgid";
+        if (setgid(r->gid) < 0)
+            goto fail;
+        stage = "setuid";
+        if (setuid(r->uid) < 0)
+            goto fail;
+    }
+    if (r->cwd) {
+        stage = "chdir";
+        if (chdir(r->cwd) < 0)
+            goto fail;
+    } else if (chdir(home) < 0 && chdir("/") < 0) {
+        stage = "chdir /";
+        goto fail;
+    }
+    environ = r->envp;
+    stage = "exec";
+    execvp(r->argv[0], r->argv);
+fail:;
+    char msg[512];
+    int e = errno;
+    int n = snprintf(msg, sizeof msg, "%s %s: %s", stage,
+                     strcmp(stage, "exec") == 0 ? r->argv[0] : (strcmp(stage, "chdir") == 0 ? r->cwd : ""),
+                     strerror(e));
+    if (n > 0) {
+        ssize_t ignored = write(errfd, msg, (size_t)n < sizeof msg ? (size_t)n : sizeof msg - 1);
+        (void)ignored;
+    }
+    _exit(127);
+}
+
+void exec_start(uint32_t id, const uint8_t *p, size_t n)
+{
+    struct strlist l;
+    if (strlist_parse(p, n, &l) < 0) {
+        send_exit_error(id, "malformed EXEC payload");
+        return;
+    }
+    struct exec_req r;
+    char home[512];
+    const char *bad = req_parse(&r, &l, home, sizeof home);
+    if (bad) {
+        send_exit_error(id, bad);
+        req_free(&r);
+        strlist_free(&l);
+        return;
+    }
+
+    int in[2] = {-1, -1}, out[2], err[2], ep[2];
+    if (pipe2(out, O_CLOEXEC) < 0) {
+        send_exit_error(id, strerror(errno));
+        goto done;
+    }
+    if (pipe2(err, O_CLOEXEC) < 0 || pipe2(ep, O_CLOEXEC) < 0) {
+        send_exit_error(id, strerror(errno));
+        close(out[0]);
+        close(out[1]);
+        goto done;
+    }
+    if (r.want_stdin) {
+        if (pipe2(in, O_CLOEXEC) < 0)
+            in[0] = in[1] = -1;
+    } else {
+        in[0] = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    }
+    if (in[0] < 0 && pipe2(in, O_CLOEXEC) == 0) { /* no /dev/null: a pipe nobody writes to */
+        close(in[1]);
+        in[1] = -1;
+    }
+
+    pid_t pid = fork();
+    if (pid == 0)
+        child(&r, home, in[0], out[1], err[1], ep[1]);
+    int fork_errno = errno;
+    close(out[1]);
+    close(err[1]);
+    close(ep[1]);
+    if (in[0] >= 0)
+        close(in[0]);
+
+    char msg[512];
+    ssize_t got = 0;
+    if (pid > 0) {
+        /* The error pipe closes on exec (CLOEXEC) or carries why the child gave up. */
+        for (;;) {
+            ssize_t k = read(ep[0], msg + got, sizeof msg - 1 - (size_t)got);
+            if (k < 0 && errno == EINTR)
+                continue;
+            if (k <= 0 || (got += k) >= (ssize_t)sizeof msg - 1)
+                break;
+        }
+    }
+    close(ep[0]);
+    if (pid < 0 || got > 0) {
+        if (pid > 0) {
+            msg[got] = 0;
+            while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+                ;
+        } else {
+            snprintf(msg, sizeof msg, "fork: %s", strerror(fork_errno));
+        }
+        send_exit_error(id, msg);
+        close(out[0]);
+        close(err[0]);
+        if (in[1] >= 0)
+            close(in[1]);
+        goto done;
+    }
+
+    struct stream *s = stream_new(id, STREAM_EXEC);
+    s->pid = pid;
+    s->fd_out = out[0];
+    s->fd_err = err[0];
+    s->fd_in = in[1];
+    fcntl(s->fd_out, F_SETFL, O_NONBLOCK);
+    fcntl(s->fd_err, F_SETFL, O_NONBLOCK);
+    if (s->fd_in >= 0)
+        fcntl(s->fd_in, F_SETFL, O_NONBLOCK);
+
+    struct buf b = {0};
+    struct tl_builder t;
+    tl_begin(&t, &b);
+    tl_addf(&t, "pid=%d", (int)pid);
+    tl_end(&t);
+    chan_send_buf(T_STARTED, id, &b);
+    buf_free(&b);
+done:
+    req_free(&r);
+    strlist_free(&l);
+}
+
+void exec_on_stdin(struct stream *s, const uint8_t *p, size_t n)
+{
+    if (n == 0) {
+        s->in_eof = 1;
+    } else if (stream_accept_host_data(s, p, n) < 0) {
+        stream_fail(s, "STDIN beyond the flow-control window");
+        return;
+    }
+    exec_write_stdin(s);
+}
+
+void exec_write_stdin(struct stream *s)
+{
+    if (s->fd_in < 0) {
+        stream_discard_inq(s); /* stdin=0 or already closed: consume and credit */
+        return;
+    }
+    if (stream_write_inq(s, s->fd_in) < 0) { /* EPIPE: the process closed its stdin */
+        close(s->fd_in);
+        s->fd_in = -1;
+        stream_discard_inq(s);
+        return;
+    }
+    if (s->in_eof && buf_avail(&s->inq) == 0) {
+        close(s->fd_in);
+        s->fd_in = -1;
+    }
+}
+
+void exec_on_signal(struct stream *s, const uint8_t *p, size_t n)
+{
+    struct strlist l;
+    unsigned long sig = 0;
+    if (strlist_parse(p, n, &l) < 0) {
+        stream_fail(s, "malformed SIGNAL payload");
+        return;
+    }
+    const char *v = tag_get(&l, "signal");
+    if (parse_id(v, &sig) < 0 || sig < 1 || sig >= (unsigned long)NSIG) {
+        strlist_free(&l);
+        stream_fail(s, "SIGNAL needs signal=<1..64>");
+        return;
+    }
+    strlist_free(&l);
+    if (!s->exited && kill(-s->pid, (int)sig) < 0)
+        kill(s->pid, (int)sig);
+}
+
+void exec_kill(struct stream *s)
+{
+    if (!s->exited) {
+        kill(-s->pid, SIGKILL);
+        kill(s->pid, SIGKILL);
+    }
+    s->dead = 1; /* the reaper collects the zombie; sweep closes the pipes */
+}
+
+void exec_kill_all(int sig)
+{
+    for (struct stream *s = A.streams; s; s = s->next)
+        if (s->kind == STREAM_EXEC && !s->dead && !s->exited)
+            kill(-s->pid, sig);
+}
+
+static uint8_t scratch[MAX_PAYLOAD];
+
+void exec_pump(struct stream *s, int fd)
+{
+    int *slot = fd == s->fd_out ? &s->fd_out : &s->fd_err;
+    size_t max = stream_send_limit(s);
+    if (max == 0)
+        return;
+    ssize_t r = read(fd, scratch, max);
+    if (r < 0 && (errno == EAGAIN || errno == EINTR))
+        return;
+    if (r <= 0) {
+        close(fd);
+        *slot = -1;
+        return;
+    }
+    stream_send_data(s, slot == &s->fd_out ? T_STDOUT : T_STDERR, scratch, (size_t)r);
+}
+
+/* After the process exited, what its pipes hold is all it wrote; a pipe still held open by a
+ * background child no longer delays EXIT once it is empty. */
+static int drained(struct stream *s, int *fd)
+{
+    while (*fd >= 0) {
+        int avail = 0;
+        if (ioctl(*fd, FIONREAD, &avail) < 0 || avail == 0) {
+            close(*fd);
+            *fd = -1;
+            return 1;
+        }
+        if (stream_send_limit(s) == 0)
+            return 0; /* wait for CREDIT */
+        exec_pump(s, *fd);
+    }
+    return 1;
+}
+
+void exec_finish_if_done(struct stream *s)
+{
+    if (s->dead || !s->exited)
+        return;
+    if (!drained(s, &s->fd_out) || !drained(s, &s->fd_err))
+        return;
+    if (!s->orphan && A.session) {
+        struct buf b = {0};
+        struct tl_builder t;
+        tl_begin(&t, &b);
+        if (WIFSIGNALED(s->status))
+            tl_addf(&t, "signal=%d", WTERMSIG(s->status));
+        else
+            tl_addf(&t, "code=%d", WEXITSTATUS(s->status));
+        tl_end(&t);
+        chan_send_buf(T_EXIT, s->id, &b);
+        buf_free(&b);
+    }
+    s->dead = 1;
+}
+
+void exec_reap_children(void)
+{
+    struct signalfd_siginfo si;
+    while (read(A.sig_fd, &si, sizeof si) == (ssize_t)sizeof si)
+        ;
+    int status;
+    pid_t pid;
+    while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+        for (struct stream *s = A.streams; s; s = s->next) {
+            if (s->kind == STREAM_EXEC && s->pid == pid && !s->exited) {
+                s->exited = 1;
+                s->status = status;
+                break;
+            }
+        }
+    }
+}
