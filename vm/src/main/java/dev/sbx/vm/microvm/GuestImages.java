@@ -5,7 +5,7 @@ import dev.sbx.vm.image.GuestImage;
 import dev.sbx.vm.image.InitramfsBuilder;
 import dev.sbx.vm.image.KernelProvider;
 import java.io.IOException;
-import java.io.InputStream;
+import dev.sbx.nativeagent.GuestAgentBinary;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -16,9 +16,6 @@ import java.util.Map;
  * ({@code SBX_AGENT}, else the binary shipped in the {@code native} jar).
  */
 final class GuestImages {
-  /** Where the native module ships the static agent on the classpath. */
-  static final String AGENT_RESOURCE = "/dev/sbx/nativeagent/sbx-agent";
-
   private final Path cacheDir;
   private final Map<String, String> env;
   private GuestImage image;
@@ -51,13 +48,11 @@ final class GuestImages {
     if (configured != null && !configured.isBlank()) {
       return Files.readAllBytes(Path.of(configured));
     }
-    try (InputStream in = GuestImages.class.getResourceAsStream(AGENT_RESOURCE)) {
-      if (in == null) {
-        throw new SandboxException(SandboxException.Kind.ENVIRONMENT, null,
-            "the guest agent binary is not on the classpath (" + AGENT_RESOURCE + "); build the native module "
-                + "(gcc, static libc) or set SBX_AGENT to a static sbx-agent");
-      }
-      return in.readAllBytes();
+    try {
+      return GuestAgentBinary.bytes();
+    } catch (IllegalStateException e) {
+      throw new SandboxException(SandboxException.Kind.ENVIRONMENT, null,
+          e.getMessage() + "; or set SBX_AGENT to a static sbx-agent", e);
     }
   }
 }
