@@ -232,7 +232,7 @@ class MicrovmRuntimeIT {
     Path dir = VmTestDir.create("boots");
     boolean passed = false;
     var runtime = runtime(dir.resolve("state"));
-    int boots = Integer.parseInt(System.getenv().getOrDefault("SBX_IT_BOOTS", "6"));
+    int boots = Integer.parseInt(System.getenv().getOrDefault("SBX_IT_BOOTS", "8"));
     try {
       runtime.create(SandboxSpec.minimal("boots"));
       var times = new ArrayList<Long>();
