@@ -2,6 +2,7 @@ package dev.sbx.vm.api;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
 
@@ -13,6 +14,7 @@ import java.util.OptionalLong;
  * @param workspace {@code null} when the sandbox shares no workspace
  * @param failures problems the runtime recorded on the last start (failed startup commands,
  *     guest agent log lines about failures), empty when none
+ * @param labels the labels of the spec it was created from
  */
 public record SandboxInfo(
     String name,
@@ -24,7 +26,8 @@ public record SandboxInfo(
     long memoryMib,
     Path workspace,
     String driver,
-    List<String> failures) {
+    List<String> failures,
+    Map<String, String> labels) {
   public SandboxInfo {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(owner, "owner");
@@ -33,5 +36,6 @@ public record SandboxInfo(
     Objects.requireNonNull(pid, "pid");
     Objects.requireNonNull(driver, "driver");
     failures = List.copyOf(failures);
+    labels = Map.copyOf(labels);
   }
 }

@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
  * @param workspace shared read-write at the same absolute path; {@code null} for none
  * @param egress where guest proxy connections go; {@code null} means the guest gets no proxy
  * @param caPem a CA certificate the guest trusts (the egress proxy's); {@code null} for none
+ * @param labels free-form labels reported back by {@code list} (e.g. {@code agent=shell})
  */
 public record SandboxSpec(
     String name,
@@ -29,7 +30,8 @@ public record SandboxSpec(
     Map<String, String> env,
     EgressEndpoint egress,
     String caPem,
-    KitApplication kit) {
+    KitApplication kit,
+    Map<String, String> labels) {
 
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,62}");
   /** microvm has eight virtio-mmio slots: agent channel, disk, and at most six shares. */
@@ -55,6 +57,7 @@ public record SandboxSpec(
     mounts = List.copyOf(mounts);
     env = Collections.unmodifiableMap(new LinkedHashMap<>(env));
     kit = Objects.requireNonNull(kit, "kit");
+    labels = Collections.unmodifiableMap(new java.util.TreeMap<>(labels));
     if (allMounts(workspace, mounts).size() > MAX_SHARES) {
       throw new IllegalArgumentException("at most " + MAX_SHARES + " shared directories (workspace included)");
     }
@@ -62,7 +65,7 @@ public record SandboxSpec(
 
   /** A minimal spec: a name, defaults for the rest (1 cpu, 512 MiB, no shares, no proxy). */
   public static SandboxSpec minimal(String name) {
-    return new SandboxSpec(name, "sbx", "none", 1, 512, null, List.of(), Map.of(), null, null, KitApplication.NONE);
+    return new SandboxSpec(name, "sbx", "none", 1, 512, null, List.of(), Map.of(), null, null, KitApplication.NONE, Map.of());
   }
 
   public Optional<Path> workspaceDir() {
@@ -89,34 +92,38 @@ public record SandboxSpec(
   }
 
   public SandboxSpec withWorkspace(Path dir) {
-    return new SandboxSpec(name, owner, specHash, cpus, memoryMib, dir, mounts, env, egress, caPem, kit);
+    return new SandboxSpec(name, owner, specHash, cpus, memoryMib, dir, mounts, env, egress, caPem, kit, labels);
   }
 
   public SandboxSpec withMounts(List<Mount> newMounts) {
-    return new SandboxSpec(name, owner, specHash, cpus, memoryMib, workspace, newMounts, env, egress, caPem, kit);
+    return new SandboxSpec(name, owner, specHash, cpus, memoryMib, workspace, newMounts, env, egress, caPem, kit, labels);
   }
 
   public SandboxSpec withResources(int newCpus, long newMemoryMib) {
-    return new SandboxSpec(name, owner, specHash, newCpus, newMemoryMib, workspace, mounts, env, egress, caPem, kit);
+    return new SandboxSpec(name, owner, specHash, newCpus, newMemoryMib, workspace, mounts, env, egress, caPem, kit, labels);
   }
 
   public SandboxSpec withEgress(EgressEndpoint endpoint) {
-    return new SandboxSpec(name, owner, specHash, cpus, memoryMib, workspace, mounts, env, endpoint, caPem, kit);
+    return new SandboxSpec(name, owner, specHash, cpus, memoryMib, workspace, mounts, env, endpoint, caPem, kit, labels);
   }
 
   public SandboxSpec withKit(KitApplication newKit) {
-    return new SandboxSpec(name, owner, specHash, cpus, memoryMib, workspace, mounts, env, egress, caPem, newKit);
+    return new SandboxSpec(name, owner, specHash, cpus, memoryMib, workspace, mounts, env, egress, caPem, newKit, labels);
   }
 
   public SandboxSpec withEnv(Map<String, String> newEnv) {
-    return new SandboxSpec(name, owner, specHash, cpus, memoryMib, workspace, mounts, newEnv, egress, caPem, kit);
+    return new SandboxSpec(name, owner, specHash, cpus, memoryMib, workspace, mounts, newEnv, egress, caPem, kit, labels);
   }
 
-  public SandboxSpec withLabels(String newOwner, String newSpecHash) {
-    return new SandboxSpec(name, newOwner, newSpecHash, cpus, memoryMib, workspace, mounts, env, egress, caPem, kit);
+  public SandboxSpec withOwner(String newOwner, String newSpecHash) {
+    return new SandboxSpec(name, newOwner, newSpecHash, cpus, memoryMib, workspace, mounts, env, egress, caPem, kit, labels);
+  }
+
+  public SandboxSpec withLabels(Map<String, String> newLabels) {
+    return new SandboxSpec(name, owner, specHash, cpus, memoryMib, workspace, mounts, env, egress, caPem, kit, newLabels);
   }
 
   public SandboxSpec withCaPem(String pem) {
-    return new SandboxSpec(name, owner, specHash, cpus, memoryMib, workspace, mounts, env, egress, pem, kit);
+    return new SandboxSpec(name, owner, specHash, cpus, memoryMib, workspace, mounts, env, egress, pem, kit, labels);
   }
 }

@@ -187,6 +187,6 @@ public final class FakeSandboxRuntime implements SandboxRuntime {
     SandboxSpec s = e.spec;
     return new SandboxInfo(s.name(), s.owner(), s.specHash(), e.state,
         e.pid > 0 ? OptionalLong.of(e.pid) : OptionalLong.empty(), s.cpus(), s.memoryMib(), s.workspace(), "fake",
-        List.of());
+        List.of(), s.labels());
   }
 }

@@ -470,7 +470,7 @@ public final class MicrovmRuntime implements SandboxRuntime {
     SandboxSpec s = spec.get();
     return Optional.of(new SandboxInfo(s.name(), s.owner(), s.specHash(), state,
         alive ? OptionalLong.of(record.pid()) : OptionalLong.empty(), s.cpus(), s.memoryMib(), s.workspace(), DRIVER,
-        record.failures()));
+        record.failures(), s.labels()));
   }
 
   private static boolean running(VmRecord record, VmLayout layout) {

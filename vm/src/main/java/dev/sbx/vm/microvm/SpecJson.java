@@ -44,6 +44,8 @@ final class SpecJson {
     if (spec.caPem() != null) {
       n.put("caPem", spec.caPem());
     }
+    ObjectNode labels = n.putObject("labels");
+    spec.labels().forEach(labels::put);
     ObjectNode kit = n.putObject("kit");
     ArrayNode files = kit.putArray("files");
     for (GuestFile f : spec.kit().files()) {
@@ -77,6 +79,8 @@ final class SpecJson {
     } else if (e.has("host")) {
       egress = new EgressEndpoint.Tcp(e.path("host").asString(), e.path("port").asInt());
     }
+    var labels = new LinkedHashMap<String, String>();
+    n.path("labels").properties().forEach(l -> labels.put(l.getKey(), l.getValue().asString()));
     var files = new ArrayList<GuestFile>();
     for (JsonNode f : n.path("kit").path("files")) {
       files.add(new GuestFile(f.path("path").asString(), Base64.getDecoder().decode(f.path("content").asString()),
@@ -87,7 +91,7 @@ final class SpecJson {
     return new SandboxSpec(n.path("name").asString(), n.path("owner").asString(), n.path("specHash").asString(),
         n.path("cpus").asInt(), n.path("memoryMib").asLong(),
         n.hasNonNull("workspace") ? Path.of(n.path("workspace").asString()) : null, mounts, env, egress,
-        n.hasNonNull("caPem") ? n.path("caPem").asString() : null, kit);
+        n.hasNonNull("caPem") ? n.path("caPem").asString() : null, kit, labels);
   }
 
   private static List<GuestCommand> readCommands(JsonNode array) {

@@ -47,7 +47,7 @@ final class VirtiofsDaemon {
           "shared directory " + mount.hostPath() + " does not exist; create it or fix the mount");
     }
     Files.deleteIfExists(socket);
-    Process process = new ProcessBuilder(argv(binary, mount, socket)).redirectErrorStream(true)
+    Process process = new ProcessBuilder(Detached.argv(argv(binary, mount, socket))).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
         .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
     long deadline = System.nanoTime() + SOCKET_WAIT.toNanos();

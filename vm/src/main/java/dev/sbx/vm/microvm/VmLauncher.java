@@ -46,7 +46,7 @@ final class VmLauncher {
       }
       var args = new QemuArgs(options.qemu(), image, accel, spec.cpus(), spec.memoryMib(), layout, null,
           layout.disk(), sockets);
-      qemu = new ProcessBuilder(args.argv()).redirectErrorStream(true)
+      qemu = new ProcessBuilder(Detached.argv(args.argv())).redirectErrorStream(true)
           .redirectOutput(layout.qemuLog().toFile())
           .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
     } catch (IOException e) {

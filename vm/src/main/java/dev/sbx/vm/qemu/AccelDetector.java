@@ -61,11 +61,16 @@ public final class AccelDetector {
       Path dir = Files.createTempDirectory(cacheDir, "probe-");
       Verdict verdict;
       try {
-        var booted = ProbeBoot.run(qemu, image, Accel.KVM, dir, PROBE_TIMEOUT);
-        verdict = booted.isPresent()
-            ? new Verdict(Accel.KVM, "KVM probe boot reached /init in " + booted.get().toMillis() + " ms")
-            : new Verdict(Accel.TCG, "KVM probe boot did not reach /init within " + PROBE_TIMEOUT.toSeconds()
-                + " s (nested virtualisation hangs); using TCG");
+        var probe = ProbeBoot.probe(qemu, image, Accel.KVM, dir, PROBE_TIMEOUT);
+        if (probe.toInit().isPresent()) {
+          verdict = new Verdict(Accel.KVM, "KVM probe boot reached /init in " + probe.toInit().get().toMillis() + " ms");
+        } else if (probe.qemuExited()) {
+          verdict = new Verdict(Accel.TCG, "QEMU with KVM exited during the probe boot ("
+              + probe.qemuLog().lines().findFirst().orElse("no message") + "); using TCG");
+        } else {
+          verdict = new Verdict(Accel.TCG, "KVM probe boot did not reach /init within " + PROBE_TIMEOUT.toSeconds()
+              + " s (the guest hangs, as nested KVM does here); using TCG");
+        }
       } finally {
         dev.sbx.vm.image.Files2.deleteTree(dir);
       }

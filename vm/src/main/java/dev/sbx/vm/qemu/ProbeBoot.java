@@ -19,8 +19,20 @@ import java.util.Optional;
 public final class ProbeBoot {
   private ProbeBoot() {}
 
+  /**
+   * How a probe boot went: {@code toInit} is the wall time from QEMU exec to the marker on the
+   * console (empty if it never came); {@code qemuExited} tells a QEMU that quit early (and its
+   * log) from a guest that hung.
+   */
+  public record Result(Optional<Duration> toInit, boolean qemuExited, String qemuLog) {}
+
   /** The wall time from QEMU exec to the marker on the console, or empty if it never came. */
   public static Optional<Duration> run(String qemu, GuestImage image, Accel accel, Path dir, Duration timeout)
+      throws IOException, InterruptedException {
+    return probe(qemu, image, accel, dir, timeout).toInit();
+  }
+
+  public static Result probe(String qemu, GuestImage image, Accel accel, Path dir, Duration timeout)
       throws IOException, InterruptedException {
     Files.createDirectories(dir);
     var layout = new VmLayout(dir);
@@ -35,14 +47,14 @@ public final class ProbeBoot {
       while (System.nanoTime() < deadline) {
         if (Files.exists(layout.console())
             && Files.readString(layout.console(), StandardCharsets.ISO_8859_1).contains(GuestLayout.PROBE_MARKER)) {
-          return Optional.of(Duration.ofNanos(System.nanoTime() - started));
+          return new Result(Optional.of(Duration.ofNanos(System.nanoTime() - started)), false, "");
         }
         if (!process.isAlive()) {
-          return Optional.empty();
+          return new Result(Optional.empty(), true, Files.readString(layout.qemuLog()).strip());
         }
         Thread.sleep(20);
       }
-      return Optional.empty();
+      return new Result(Optional.empty(), false, "");
     } finally {
       process.destroyForcibly();
       process.waitFor();

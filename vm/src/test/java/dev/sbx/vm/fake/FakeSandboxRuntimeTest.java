@@ -20,7 +20,7 @@ class FakeSandboxRuntimeTest {
   @Test
   void followsTheLifecycleAndLabels() {
     var rt = new FakeSandboxRuntime();
-    rt.create(SandboxSpec.minimal("a").withLabels("me", "h1"));
+    rt.create(SandboxSpec.minimal("a").withOwner("me", "h1"));
     assertEquals(SandboxState.STOPPED, rt.inspect("a").orElseThrow().state());
     assertEquals(SandboxState.RUNNING, rt.start("a").state());
     assertEquals("h1", rt.list().get(0).specHash());

@@ -85,7 +85,7 @@ class MicrovmRuntimeIT {
               + "|| echo x >> $HOME/install-count")),
           List.of(GuestCommand.asAgent("kit startup", "echo started >> $HOME/startup-count; echo startup-ran"),
               GuestCommand.asAgent("kit broken startup", "echo about to fail >&2; exit 3")));
-      SandboxSpec spec = SandboxSpec.minimal("life").withLabels("team-a", "hash-123").withWorkspace(ws)
+      SandboxSpec spec = SandboxSpec.minimal("life").withOwner("team-a", "hash-123").withWorkspace(ws)
           .withMounts(List.of(Mount.samePath(ro, true)))
           .withEgress(new EgressEndpoint.Tcp("127.0.0.1", proxy.port()))
           .withEnv(Map.of("SBX_SENTINEL", "proxy-managed")).withKit(kit);

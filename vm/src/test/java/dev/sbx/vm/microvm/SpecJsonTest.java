@@ -18,7 +18,7 @@ class SpecJsonTest {
 
   @Test
   void specRoundTripsThroughTheMetadataFile() {
-    var spec = SandboxSpec.minimal("api").withLabels("team", "h1").withWorkspace(Path.of("/w"))
+    var spec = SandboxSpec.minimal("api").withOwner("team", "h1").withWorkspace(Path.of("/w"))
         .withMounts(List.of(Mount.samePath(Path.of("/docs"), true))).withResources(2, 2048)
         .withEnv(Map.of("A", "1")).withEgress(new EgressEndpoint.UnixSocket(Path.of("/run/e.sock")))
         .withCaPem("-----BEGIN CERTIFICATE-----\nx\n-----END CERTIFICATE-----\n")
