@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = SbxVersion.class,
     description = "Declarative, GitOps-style reconciler for AI-agent sandboxes.",
-    subcommands = {CommandLine.HelpCommand.class})
+    subcommands = {CommandLine.HelpCommand.class,
+        SandboxCreateCommand.class, SandboxExecCommand.class, SandboxListCommand.class, SandboxStopCommand.class, SandboxRemoveCommand.class, SandboxLogsCommand.class})
 public final class Sbx {
 
   public static void main(String[] args) {
