@@ -144,6 +144,11 @@ public final class AgentConnection implements AutoCloseable {
     return closed;
   }
 
+  /** Egress tunnels currently open (for tests and diagnostics). */
+  public int openTunnels() {
+    return openTunnels.size();
+  }
+
   public boolean isOpen() {
     return !closed.isDone();
   }
@@ -418,6 +423,8 @@ public final class AgentConnection implements AutoCloseable {
     final LinkedBlockingQueue<byte[]> toHost = new LinkedBlockingQueue<>();
     volatile SocketChannel socket;
     volatile boolean aborted;
+    private boolean hostSideDone;
+    private boolean guestSideDone;
 
     Tunnel(int id) {
       this.id = id;
@@ -461,6 +468,27 @@ public final class AgentConnection implements AutoCloseable {
       hostToGuest();
     }
 
+    /** Both directions closed: the stream is gone and the socket can go. */
+    private void halfClosed(boolean hostSide) {
+      boolean both;
+      synchronized (this) {
+        if (hostSide) {
+          hostSideDone = true;
+        } else {
+          guestSideDone = true;
+        }
+        both = hostSideDone && guestSideDone;
+      }
+      if (both) {
+        openTunnels.remove(id);
+        try {
+          socket.close();
+        } catch (IOException ignored) {
+          // done anyway
+        }
+      }
+    }
+
     private void hostToGuest() {
       ByteBuffer buf = ByteBuffer.allocate(Frame.MAX_PAYLOAD);
       try {
@@ -471,6 +499,7 @@ public final class AgentConnection implements AutoCloseable {
           if (n < 0) {
             window.credit(allowed);
             send(Frame.of(FrameType.CLOSE, id));
+            halfClosed(true);
             return;
           }
           window.credit(allowed - n);
@@ -493,6 +522,7 @@ public final class AgentConnection implements AutoCloseable {
           }
           if (bytes.length == 0) {
             socket.shutdownOutput();
+            halfClosed(false);
             return;
           }
           ByteBuffer buf = ByteBuffer.wrap(bytes);

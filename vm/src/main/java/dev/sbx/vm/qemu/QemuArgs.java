@@ -21,6 +21,8 @@ public record QemuArgs(
     Path disk, List<Path> shares) {
 
   public static final String QEMU = "qemu-system-x86_64";
+  /** TCG translation cache per VM, MiB. */
+  static final int TCG_CACHE_MIB = 64;
 
   public QemuArgs {
     shares = List.copyOf(shares);
@@ -40,7 +42,8 @@ public record QemuArgs(
     if (accel == Accel.KVM) {
       a.addAll(List.of("-accel", "kvm", "-cpu", "host"));
     } else {
-      a.addAll(List.of("-accel", "tcg", "-cpu", "max", "-icount", "shift=auto,sleep=on"));
+      // tb-size caps TCG's translation cache (QEMU's default grows to hundreds of MiB per VM).
+      a.addAll(List.of("-accel", "tcg,tb-size=" + TCG_CACHE_MIB, "-cpu", "max", "-icount", "shift=auto,sleep=on"));
     }
     a.addAll(List.of("-smp", String.valueOf(cpus), "-m", memoryMib + "M"));
     a.addAll(List.of("-object", "memory-backend-memfd,id=mem,size=" + memoryMib + "M,share=on"));

@@ -186,6 +186,11 @@ class AgentConnectionTest {
         assertEquals("HTTP/1.1 403 Forbidden\r\n\r\n", new String(data.payload(), StandardCharsets.UTF_8));
         assertEquals(2, agent.await(FrameType.CLOSE).stream());
         assertEquals(2, agent.await(FrameType.CREDIT).stream(), "host credits the bytes it consumed");
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (host.openTunnels() > 0 && System.nanoTime() < deadline) {
+          Thread.sleep(10);
+        }
+        assertEquals(0, host.openTunnels(), "a stream closed both ways is gone");
       }
     }
   }

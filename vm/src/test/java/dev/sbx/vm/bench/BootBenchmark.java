@@ -94,8 +94,9 @@ public final class BootBenchmark {
     System.out.printf("idle sandbox (512 MiB guest, 1 workspace share): QEMU RSS %d KiB = guest RAM touched "
         + "(RssShmem) %d KiB + QEMU own (RssAnon+RssFile) %d KiB; virtiofsd own %d KiB (+%d KiB shared guest pages)%n",
         qemuStatus.getOrDefault("VmRSS", 0L), guestTouched, qemuOwn, helpersAnon, helpersShmem);
-    System.out.printf("host memory per idle sandbox beyond guest RAM: %d KiB (%.1f MiB)%n", qemuOwn + helpersAnon,
-        (qemuOwn + helpersAnon) / 1024.0);
+    System.out.printf("host memory per idle sandbox beyond guest RAM: %d KiB (%.1f MiB); of which QEMU RssAnon %d KiB,"
+        + " QEMU RssFile (binary and libraries, shared between VMs) %d KiB%n", qemuOwn + helpersAnon,
+        (qemuOwn + helpersAnon) / 1024.0, qemuStatus.getOrDefault("RssAnon", 0L), qemuStatus.getOrDefault("RssFile", 0L));
     String free = runtime.run("idle", ExecRequest.asRoot("free", "-k"), Duration.ofSeconds(30)).stdoutText();
     System.out.println("guest `free -k`:\n" + free.strip());
   }

@@ -20,7 +20,7 @@ class QemuArgsTest {
 
   @Test
   void tcgGetsIcountAndKvmDoesNot() {
-    assertTrue(argv(Accel.TCG, List.of()).contains("-accel tcg -cpu max -icount shift=auto,sleep=on"));
+    assertTrue(argv(Accel.TCG, List.of()).contains("-accel tcg,tb-size=64 -cpu max -icount shift=auto,sleep=on"));
     String kvm = argv(Accel.KVM, List.of());
     assertTrue(kvm.contains("-accel kvm -cpu host"));
     assertFalse(kvm.contains("-icount"));
