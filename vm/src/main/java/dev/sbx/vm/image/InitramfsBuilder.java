@@ -1,6 +1,5 @@
 package dev.sbx.vm.image;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -123,13 +122,5 @@ public final class InitramfsBuilder {
       }
     }
     return applets;
-  }
-
-  static byte[] gunzip(byte[] bytes) throws IOException {
-    try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(bytes))) {
-      var out = new ByteArrayOutputStream();
-      in.transferTo(out);
-      return out.toByteArray();
-    }
   }
 }

@@ -115,7 +115,7 @@ final class GuestSetup {
         + "; chown " + u.uid() + ":" + u.gid() + " " + d + "/home/" + u.name() + "; fi\n"
         + "mountpoint -q " + u.home() + " || mount --bind " + d + "/home/" + u.name() + " " + u.home() + "\n";
     var result = run(ExecRequest.asRoot("/bin/sh", "-c", script), null, FILE_TIMEOUT, null);
-    if (!result.status.success()) {
+    if (!result.success()) {
       throw new SandboxException(SandboxException.Kind.GUEST_FAILED, spec.name(),
           "cannot mount the sandbox disk: " + describe(result.status) + " " + result.stderr.strip());
     }
@@ -127,7 +127,7 @@ final class GuestSetup {
     var request = new ExecRequest(List.of("/bin/sh", "-c", script, "sbx-write", file.path()), Map.of(), "/",
         file.uid(), file.gid(), true);
     var result = run(request, file.content(), FILE_TIMEOUT, null);
-    if (!result.status.success()) {
+    if (!result.success()) {
       failures.add("writing " + file.path() + " failed: " + describe(result.status) + " " + result.stderr.strip());
     }
   }
@@ -135,13 +135,13 @@ final class GuestSetup {
   private void install(GuestCommand command, List<String> failures) throws IOException, InterruptedException {
     String marker = INSTALLED_DIR + "/" + digest(command);
     var done = run(ExecRequest.asRoot("/bin/sh", "-c", "test -e \"$1\"", "sbx-check", marker), null, FILE_TIMEOUT, null);
-    if (done.status.success()) {
+    if (done.success()) {
       log("== install (already done): " + command.description() + "\n");
       return;
     }
     log("== install: " + command.description() + "\n");
     var result = run(commandRequest(command), null, INSTALL_TIMEOUT, startupLog);
-    if (result.status.success()) {
+    if (result.success()) {
       run(ExecRequest.asRoot("/bin/sh", "-c", "echo \"$2\" > \"$1\"", "sbx-mark", marker, command.description()),
           null, FILE_TIMEOUT, null);
     } else {
@@ -155,7 +155,7 @@ final class GuestSetup {
     var result = run(commandRequest(command), null, STARTUP_WAIT, startupLog);
     if (result.status == null) {
       log("== startup still running after " + STARTUP_WAIT.toSeconds() + " s; left running\n");
-    } else if (!result.status.success()) {
+    } else if (!result.success()) {
       failures.add("startup command " + command.description() + " failed: " + describe(result.status));
       log("== startup failed: " + describe(result.status) + "\n");
     }
@@ -166,7 +166,12 @@ final class GuestSetup {
         command.gid(), false);
   }
 
-  private record Outcome(ExitStatus status, String stderr) {}
+  /** {@code status} is null when the command outlived its wait (it keeps running). */
+  private record Outcome(ExitStatus status, String stderr) {
+    boolean success() {
+      return status != null && status.success();
+    }
+  }
 
   /** Runs a request; {@code status} is null when it outlives {@code timeout} (it keeps running). */
   private Outcome run(ExecRequest request, byte[] stdin, Duration timeout, Path logTo)

@@ -11,7 +11,6 @@ import dev.sbx.vm.qemu.VmLayout;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -86,9 +85,5 @@ final class VmLauncher {
         Processes.kill(qemu.pid(), layout.processMarker());
       }
     }
-  }
-
-  static Duration remaining(long deadlineNanos) {
-    return Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime()));
   }
 }
