@@ -24,12 +24,13 @@ class SandboxCliIT {
 
   @Test
   void createExecLsRmAgainstARealVm() throws Exception {
-    boolean available = HostCommand.available("qemu-system-x86_64") && Files.isExecutable(Path.of("/bin/busybox"));
+    boolean available = HostCommand.available("qemu-system-x86_64") && Files.isExecutable(Path.of("/bin/busybox"))
+        && "root".equals(System.getProperty("user.name"));
     if (!available) {
       if ("1".equals(System.getenv("SBX_REQUIRE_VM"))) {
-        Assertions.fail("SBX_REQUIRE_VM=1 but QEMU or busybox-static is missing (run scripts/prepare-host.sh)");
+        Assertions.fail("SBX_REQUIRE_VM=1 but QEMU or busybox-static is missing, or not root (virtiofsd needs root); run scripts/prepare-host.sh");
       }
-      Assumptions.assumeTrue(false, "VM test skipped: QEMU or busybox-static missing");
+      Assumptions.assumeTrue(false, "VM test skipped: QEMU or busybox-static missing, or not root");
     }
     Path dir = Files.createDirectories(Path.of("target", "vm-it").toAbsolutePath()
         .resolve("cli-" + Long.toString(System.currentTimeMillis() % 1_000_000, 36)));

@@ -47,6 +47,8 @@ import org.junit.jupiter.api.Test;
 @Tag("vm")
 class MicrovmRuntimeIT {
   private static final Duration CMD = Duration.ofSeconds(60);
+  /** Not a real certificate: the guest only stores and appends it. */
+  private static final String TEST_CA = "-----BEGIN CERTIFICATE-----\nMIIBsbxTESTCA\n-----END CERTIFICATE-----\n";
 
   @BeforeAll
   static void requirements() {
@@ -88,7 +90,7 @@ class MicrovmRuntimeIT {
       SandboxSpec spec = SandboxSpec.minimal("life").withOwner("team-a", "hash-123").withWorkspace(ws)
           .withMounts(List.of(Mount.samePath(ro, true)))
           .withEgress(new EgressEndpoint.Tcp("127.0.0.1", proxy.port()))
-          .withEnv(Map.of("SBX_SENTINEL", "proxy-managed")).withKit(kit);
+          .withEnv(Map.of("SBX_SENTINEL", "proxy-managed")).withKit(kit).withCaPem(TEST_CA);
 
       SandboxInfo created = runtime.create(spec);
       assertEquals(SandboxState.STOPPED, created.state());
@@ -144,6 +146,7 @@ class MicrovmRuntimeIT {
       assertTrue(env.stdoutText().contains("HTTPS_PROXY=http://127.0.0.1:3128"), env.stdoutText());
       assertTrue(env.stdoutText().contains("http_proxy=http://127.0.0.1:3128"), env.stdoutText());
       assertTrue(env.stdoutText().contains("SBX_SENTINEL=proxy-managed"), env.stdoutText());
+      assertTrue(agent(runtime, "cat /etc/sbx/ca.pem").stdoutText().contains("MIIBsbxTESTCA"), "CA written to the guest");
       ExecResult allowed = agent(runtime, "printf 'GET http://api.github.com/ HTTP/1.1\\r\\nHost: api.github.com\\r\\n\\r\\n'"
           + " | nc -w 10 127.0.0.1 3128");
       assertTrue(allowed.stdoutText().contains("200 OK") && allowed.stdoutText().contains("hello from proxy"),
