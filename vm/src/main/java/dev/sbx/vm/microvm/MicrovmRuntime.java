@@ -106,53 +106,65 @@ public final class MicrovmRuntime implements SandboxRuntime {
   @Override
   public SandboxInfo create(SandboxSpec spec) {
     synchronized (lock(spec.name())) {
-      if (store.exists(spec.name())) {
-        throw new SandboxException(Kind.ALREADY_EXISTS, spec.name(), "already exists; remove it first (`sbx rm`)");
+      try (var hostLock = SandboxLock.acquire(store.root(), spec.name())) {
+        return createLocked(spec);
       }
-      for (Mount m : spec.shares()) {
-        if (!Files.isDirectory(m.hostPath())) {
-          throw new SandboxException(Kind.INVALID, spec.name(), "shared directory " + m.hostPath() + " does not exist");
-        }
-      }
-      try {
-        store.createDir(spec.name());
-        VmLayout layout = store.layout(spec.name());
-        GuestDisk.create(layout.disk(), options.diskMib());
-        store.writeRecord(spec.name(), VmRecord.STOPPED);
-        store.writeSpec(spec);
-      } catch (IOException | RuntimeException e) {
-        try {
-          store.delete(spec.name());
-        } catch (IOException ignored) {
-          // reporting the first failure
-        }
-        if (e instanceof SandboxException se) {
-          throw se;
-        }
-        throw new SandboxException(Kind.IO, spec.name(), "cannot create: " + e.getMessage(), e);
-      }
-      return info(spec.name()).orElseThrow();
     }
+  }
+
+  private SandboxInfo createLocked(SandboxSpec spec) {
+    if (store.exists(spec.name())) {
+      throw new SandboxException(Kind.ALREADY_EXISTS, spec.name(), "already exists; remove it first (`sbx rm`)");
+    }
+    for (Mount m : spec.shares()) {
+      if (!Files.isDirectory(m.hostPath())) {
+        throw new SandboxException(Kind.INVALID, spec.name(), "shared directory " + m.hostPath() + " does not exist");
+      }
+    }
+    try {
+      store.createDir(spec.name());
+      VmLayout layout = store.layout(spec.name());
+      GuestDisk.create(layout.disk(), options.diskMib());
+      store.writeRecord(spec.name(), VmRecord.STOPPED);
+      store.writeSpec(spec);
+    } catch (IOException | RuntimeException e) {
+      try {
+        store.delete(spec.name());
+      } catch (IOException ignored) {
+        // reporting the first failure
+      }
+      if (e instanceof SandboxException se) {
+        throw se;
+      }
+      throw new SandboxException(Kind.IO, spec.name(), "cannot create: " + e.getMessage(), e);
+    }
+    return info(spec.name()).orElseThrow();
   }
 
   @Override
   public SandboxInfo start(String name) {
     synchronized (lock(name)) {
-      SandboxSpec spec = store.readSpec(name).orElseThrow(() -> SandboxException.notFound(name));
-      VmLayout layout = store.layout(name);
-      VmRecord record = store.readRecord(name);
-      if (running(record, layout)) {
-        if (record.ready()) {
-          connection(name);
-          return info(name).orElseThrow();
-        }
-        hardStop(name, layout, record);
-      } else {
-        cleanup(layout, record);
+      try (var hostLock = SandboxLock.acquire(store.root(), name)) {
+        return startLocked(name);
       }
-      boot(spec, layout);
-      return info(name).orElseThrow();
     }
+  }
+
+  private SandboxInfo startLocked(String name) {
+    SandboxSpec spec = store.readSpec(name).orElseThrow(() -> SandboxException.notFound(name));
+    VmLayout layout = store.layout(name);
+    VmRecord record = store.readRecord(name);
+    if (running(record, layout)) {
+      if (record.ready()) {
+        connection(name);
+        return info(name).orElseThrow();
+      }
+      hardStop(name, layout, record);
+    } else {
+      cleanup(layout, record);
+    }
+    boot(spec, layout);
+    return info(name).orElseThrow();
   }
 
   private void boot(SandboxSpec spec, VmLayout layout) {
@@ -311,22 +323,28 @@ public final class MicrovmRuntime implements SandboxRuntime {
   @Override
   public void stop(String name) {
     synchronized (lock(name)) {
-      if (!store.exists(name)) {
-        throw SandboxException.notFound(name);
+      try (var hostLock = SandboxLock.acquire(store.root(), name)) {
+        stopLocked(name);
       }
-      VmLayout layout = store.layout(name);
-      VmRecord record = store.readRecord(name);
-      if (running(record, layout)) {
-        try {
-          store.writeRecord(name, record.stopping());
-        } catch (IOException e) {
-          throw new SandboxException(Kind.IO, name, "cannot record the stop", e);
-        }
-        gracefulStop(name, layout, record);
-      }
-      cleanup(layout, record);
-      markStopped(name);
     }
+  }
+
+  private void stopLocked(String name) {
+    if (!store.exists(name)) {
+      throw SandboxException.notFound(name);
+    }
+    VmLayout layout = store.layout(name);
+    VmRecord record = store.readRecord(name);
+    if (running(record, layout)) {
+      try {
+        store.writeRecord(name, record.stopping());
+      } catch (IOException e) {
+        throw new SandboxException(Kind.IO, name, "cannot record the stop", e);
+      }
+      gracefulStop(name, layout, record);
+    }
+    cleanup(layout, record);
+    markStopped(name);
   }
 
   /** Agent SHUTDOWN (sync, unmount, power off) → QMP quit → SIGKILL, each with a deadline. */
@@ -406,27 +424,35 @@ public final class MicrovmRuntime implements SandboxRuntime {
   @Override
   public void destroy(String name) {
     synchronized (lock(name)) {
-      if (!store.exists(name)) {
-        if (Files.exists(store.root().resolve(name))) {
-          deleteDir(name);
-        }
-        return;
+      try (var hostLock = SandboxLock.acquire(store.root(), name)) {
+        destroyLocked(name);
       }
-      VmLayout layout = store.layout(name);
-      VmRecord record = store.readRecord(name);
-      if (running(record, layout)) {
-        hardStop(name, layout, record);
-      } else {
-        cleanup(layout, record);
-      }
-      deleteDir(name);
     }
     locks.remove(name);
+  }
+
+  private void destroyLocked(String name) {
+    if (!store.exists(name)) {
+      if (Files.exists(store.root().resolve(name))) {
+        deleteDir(name);
+      }
+      return;
+    }
+    VmLayout layout = store.layout(name);
+    VmRecord record = store.readRecord(name);
+    if (running(record, layout)) {
+      hardStop(name, layout, record);
+    } else {
+      cleanup(layout, record);
+    }
+    deleteDir(name);
   }
 
   private void deleteDir(String name) {
     try {
       store.delete(name);
+      // Held by us until destroy returns; removing it now leaves nothing of the sandbox behind.
+      Files.deleteIfExists(store.root().resolve(".locks").resolve(name + ".lock"));
     } catch (IOException e) {
       throw new SandboxException(Kind.IO, name, "cannot remove its directory: " + e.getMessage(), e);
     }

@@ -187,6 +187,11 @@ class MicrovmRuntimeIT {
       Path sandboxDir = runtime.sandboxDir("life");
       runtime.destroy("life");
       assertFalse(Files.exists(sandboxDir));
+      Path stateRoot = sandboxDir.getParent();
+      try (Stream<Path> left = Files.walk(stateRoot)) {
+        assertEquals(List.of(), left.map(p -> stateRoot.relativize(p).toString()).filter(p -> p.contains("life"))
+            .toList(), "files left by rm");
+      }
       assertTrue(runtime.inspect("life").isEmpty());
       assertTrue(processesMentioning(sandboxDir.toString()).isEmpty(), processesMentioning(sandboxDir.toString()).toString());
       passed = true;
