@@ -169,16 +169,12 @@ void chan_on_readable(void)
         }
         if (buf_avail(&A.in) < 4 + (size_t)len)
             break;
+        /* The payload is used in place: nothing appends to A.in while a frame is handled, and
+         * a handler that drops the connection (which clears A.in) ends this loop. */
         const uint8_t *f = buf_head(&A.in);
-        /* Dispatch may drop the connection, which clears A.in: consume first, copy not needed
-         * because nothing appends to A.in while a frame is being handled. */
-        uint8_t type = f[4];
-        uint32_t stream = get_u32(f + 5);
-        size_t off = A.in.off;
-        dispatch_frame(type, stream, f + 9, len - 5);
+        dispatch_frame(f[4], get_u32(f + 5), f + 9, len - 5);
         if (A.chan_fd != fd)
             return;
-        A.in.off = off;
         buf_consume(&A.in, 4 + (size_t)len);
     }
 }

@@ -28,6 +28,8 @@ struct exec_req {
     uid_t uid;
     gid_t gid;
     int want_stdin;
+    int tty;            /* tty=1: a pseudo-terminal for stdin/stdout/stderr */
+    unsigned short rows, cols;
 };
 
 static void send_exit_error(uint32_t id, const char *error)
@@ -84,15 +86,25 @@ static void req_free(struct exec_req *r)
     free(r->envp);
 }
 
-const char *exec_home_of(uid_t uid, char *out, size_t n)
+/* The passwd entry of a numeric uid, parsed by hand (no NSS in a static binary). */
+struct pw_entry {
+    int found;
+    char name[64];
+    char home[512];
+    gid_t gid;
+};
+
+static void lookup_uid(uid_t uid, struct pw_entry *pw)
 {
     char path[512];
+    memset(pw, 0, sizeof *pw);
+    snprintf(pw->home, sizeof pw->home, "%s", uid == 0 ? "/root" : "/");
     char *passwd = read_small_file(sysroot_path("/etc/passwd", path, sizeof path), NULL);
-    snprintf(out, n, "%s", uid == 0 ? "/root" : "/");
     if (!passwd)
-        return out;
+        return;
     /* name:pw:uid:gid:gecos:home:shell */
-    for (char *line = strtok(passwd, "\n"); line; line = strtok(NULL, "\n")) {
+    char *save = NULL;
+    for (char *line = strtok_r(passwd, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
         char *f[7] = {0};
         int k = 0;
         char *p = line;
@@ -101,14 +113,16 @@ const char *exec_home_of(uid_t uid, char *out, size_t n)
             *p++ = 0;
             f[k++] = p;
         }
-        unsigned long u;
-        if (k >= 6 && parse_id(f[2], &u) == 0 && u == uid) {
-            snprintf(out, n, "%s", f[5]);
+        unsigned long u, g;
+        if (k >= 6 && parse_id(f[2], &u) == 0 && u == uid && parse_id(f[3], &g) == 0) {
+            pw->found = 1;
+            pw->gid = (gid_t)g;
+            snprintf(pw->name, sizeof pw->name, "%s", f[0]);
+            snprintf(pw->home, sizeof pw->home, "%s", f[5]);
             break;
         }
     }
     free(passwd);
-    return out;
 }
 
 static const char *req_parse(struct exec_req *r, const struct strlist *l, char *home, size_t homen)
@@ -124,18 +138,27 @@ static const char *req_parse(struct exec_req *r, const struct strlist *l, char *
     if (r->argc == 0)
         return "EXEC needs at least one arg=";
 
-    /* Default ids are the agent's own: 0 in a VM (PROTOCOL.md), the caller's in test mode. */
+    /* Default ids are the agent's own: 0 in a VM (PROTOCOL.md), the caller's in test mode.
+     * A uid= without gid= runs with that user's primary group from /etc/passwd. */
     unsigned long id = getuid();
-    if ((v = tag_get(l, "uid")) && parse_id(v, &id) < 0)
+    const char *uid_tag = tag_get(l, "uid");
+    if (uid_tag && parse_id(uid_tag, &id) < 0)
         return "uid= must be a number";
     r->uid = (uid_t)id;
-    id = getgid();
+    struct pw_entry pw;
+    lookup_uid(r->uid, &pw);
+    id = uid_tag && pw.found ? pw.gid : getgid();
     if ((v = tag_get(l, "gid")) && parse_id(v, &id) < 0)
         return "gid= must be a number";
     r->gid = (gid_t)id;
     v = tag_get(l, "stdin");
     r->want_stdin = v && strcmp(v, "1") == 0;
-    exec_home_of(r->uid, home, homen);
+    v = tag_get(l, "tty");
+    r->tty = v && strcmp(v, "1") == 0;
+    unsigned long dim;
+    r->rows = (v = tag_get(l, "rows")) && parse_id(v, &dim) == 0 && dim > 0 && dim < 10000 ? (unsigned short)dim : 24;
+    r->cols = (v = tag_get(l, "cols")) && parse_id(v, &dim) == 0 && dim > 0 && dim < 10000 ? (unsigned short)dim : 80;
+    snprintf(home, homen, "%s", pw.home);
     r->cwd = tag_get(l, "cwd");
 
     /* configured environment, then the exec's own, then defaults for what is still missing */
@@ -149,8 +172,12 @@ static const char *req_parse(struct exec_req *r, const struct strlist *l, char *
     char kv[600];
     snprintf(kv, sizeof kv, "HOME=%s", home);
     env_set(r, kv, 0);
-    if (!r->envp)
-        env_set(r, "PATH=" DEFAULT_PATH, 0);
+    if (pw.found) {
+        snprintf(kv, sizeof kv, "USER=%s", pw.name);
+        env_set(r, kv, 0);
+        snprintf(kv, sizeof kv, "LOGNAME=%s", pw.name);
+        env_set(r, kv, 0);
+    }
     return NULL;
 }
 
@@ -167,6 +194,9 @@ static void child(const struct exec_req *r, const char *home, int in, int out, i
         signal(sig, SIG_DFL); /* the agent ignores SIGPIPE; its children must not inherit that */
     setsid();
     if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0)
+        goto fail;
+    stage = "controlling terminal";
+    if (r->tty && ioctl(0, TIOCSCTTY, 0) < 0)
         goto fail;
     if (getuid() != r->uid || getgid() != r->gid || geteuid() == 0) {
         stage = "setgroups";
@@ -203,6 +233,87 @@ fail:;
     _exit(127);
 }
 
+/* The child's ends (dup'ed onto 0, 1, 2) and ours (-1 where there is none). */
+struct child_io {
+    int child_in, child_out, child_err;
+    int fd_in, fd_out, fd_err;
+};
+
+static void close_if(int *fd)
+{
+    if (*fd >= 0)
+        close(*fd);
+    *fd = -1;
+}
+
+static void io_close_child(struct child_io *io)
+{
+    /* with a tty the three are one descriptor */
+    if (io->child_err == io->child_out)
+        io->child_err = -1;
+    if (io->child_in == io->child_out)
+        io->child_in = -1;
+    close_if(&io->child_in);
+    close_if(&io->child_out);
+    close_if(&io->child_err);
+}
+
+static void io_close_parent(struct child_io *io)
+{
+    close_if(&io->fd_in);
+    close_if(&io->fd_out);
+    close_if(&io->fd_err);
+}
+
+/* stdout and stderr pipes; stdin a pipe (stdin=1) or /dev/null. */
+static const char *open_pipes(const struct exec_req *r, struct child_io *io)
+{
+    int out[2], err[2], in[2] = {-1, -1};
+    memset(io, -1, sizeof *io);
+    if (pipe2(out, O_CLOEXEC) < 0)
+        return strerror(errno);
+    if (pipe2(err, O_CLOEXEC) < 0) {
+        close(out[0]);
+        close(out[1]);
+        return strerror(errno);
+    }
+    if (r->want_stdin) {
+        if (pipe2(in, O_CLOEXEC) < 0)
+            in[0] = in[1] = -1;
+    } else {
+        in[0] = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    }
+    if (in[0] < 0 && pipe2(in, O_CLOEXEC) == 0) { /* no /dev/null: a pipe nobody writes to */
+        close(in[1]);
+        in[1] = -1;
+    }
+    *io = (struct child_io){in[0], out[1], err[1], in[1], out[0], err[0]};
+    return NULL;
+}
+
+/* A pseudo-terminal: the child gets the slave as 0, 1 and 2 (and as its controlling
+ * terminal); we read output from the master and write STDIN to a second descriptor of it. */
+static const char *open_tty(const struct exec_req *r, struct child_io *io)
+{
+    memset(io, -1, sizeof *io);
+    int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (master < 0)
+        return "no pseudo-terminal: posix_openpt failed (is devpts mounted?)";
+    char name[128];
+    int slave = -1;
+    struct winsize ws = {.ws_row = r->rows, .ws_col = r->cols};
+    if (grantpt(master) < 0 || unlockpt(master) < 0 || ptsname_r(master, name, sizeof name) != 0 ||
+        (slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0 || ioctl(master, TIOCSWINSZ, &ws) < 0) {
+        close(master);
+        if (slave >= 0)
+            close(slave);
+        return "pseudo-terminal setup failed";
+    }
+    int writer = fcntl(master, F_DUPFD_CLOEXEC, 3);
+    *io = (struct child_io){slave, slave, slave, writer, master, -1};
+    return NULL;
+}
+
 void exec_start(uint32_t id, const uint8_t *p, size_t n)
 {
     struct strlist l;
@@ -220,37 +331,26 @@ void exec_start(uint32_t id, const uint8_t *p, size_t n)
         return;
     }
 
-    int in[2] = {-1, -1}, out[2], err[2], ep[2];
-    if (pipe2(out, O_CLOEXEC) < 0) {
-        send_exit_error(id, strerror(errno));
+    struct child_io io;
+    int ep[2];
+    const char *io_error = r.tty ? open_tty(&r, &io) : open_pipes(&r, &io);
+    if (io_error) {
+        send_exit_error(id, io_error);
         goto done;
     }
-    if (pipe2(err, O_CLOEXEC) < 0 || pipe2(ep, O_CLOEXEC) < 0) {
+    if (pipe2(ep, O_CLOEXEC) < 0) {
         send_exit_error(id, strerror(errno));
-        close(out[0]);
-        close(out[1]);
+        io_close_child(&io);
+        io_close_parent(&io);
         goto done;
-    }
-    if (r.want_stdin) {
-        if (pipe2(in, O_CLOEXEC) < 0)
-            in[0] = in[1] = -1;
-    } else {
-        in[0] = open("/dev/null", O_RDONLY | O_CLOEXEC);
-    }
-    if (in[0] < 0 && pipe2(in, O_CLOEXEC) == 0) { /* no /dev/null: a pipe nobody writes to */
-        close(in[1]);
-        in[1] = -1;
     }
 
     pid_t pid = fork();
     if (pid == 0)
-        child(&r, home, in[0], out[1], err[1], ep[1]);
+        child(&r, home, io.child_in, io.child_out, io.child_err, ep[1]);
     int fork_errno = errno;
-    close(out[1]);
-    close(err[1]);
+    io_close_child(&io);
     close(ep[1]);
-    if (in[0] >= 0)
-        close(in[0]);
 
     char msg[512];
     ssize_t got = 0;
@@ -274,22 +374,20 @@ void exec_start(uint32_t id, const uint8_t *p, size_t n)
             snprintf(msg, sizeof msg, "fork: %s", strerror(fork_errno));
         }
         send_exit_error(id, msg);
-        close(out[0]);
-        close(err[0]);
-        if (in[1] >= 0)
-            close(in[1]);
+        io_close_parent(&io);
         goto done;
     }
 
     struct stream *s = stream_new(id, STREAM_EXEC);
     s->pid = pid;
-    s->fd_out = out[0];
-    s->fd_err = err[0];
-    s->fd_in = in[1];
-    fcntl(s->fd_out, F_SETFL, O_NONBLOCK);
-    fcntl(s->fd_err, F_SETFL, O_NONBLOCK);
-    if (s->fd_in >= 0)
-        fcntl(s->fd_in, F_SETFL, O_NONBLOCK);
+    s->tty = r.tty;
+    s->fd_out = io.fd_out;
+    s->fd_err = io.fd_err;
+    s->fd_in = io.fd_in;
+    int fds[3] = {s->fd_out, s->fd_err, s->fd_in};
+    for (int i = 0; i < 3; i++)
+        if (fds[i] >= 0)
+            fcntl(fds[i], F_SETFL, O_NONBLOCK);
 
     struct buf b = {0};
     struct tl_builder t;
@@ -327,6 +425,10 @@ void exec_write_stdin(struct stream *s)
         return;
     }
     if (s->in_eof && buf_avail(&s->inq) == 0) {
+        if (s->tty) { /* a terminal has no half close: end input as a user would, with ^D */
+            ssize_t ignored = write(s->fd_in, "\x04", 1);
+            (void)ignored;
+        }
         close(s->fd_in);
         s->fd_in = -1;
     }
@@ -341,6 +443,17 @@ void exec_on_signal(struct stream *s, const uint8_t *p, size_t n)
         return;
     }
     const char *v = tag_get(&l, "signal");
+    const char *rows = tag_get(&l, "rows"), *cols = tag_get(&l, "cols");
+    unsigned long nr, nc;
+    if (rows && cols && s->tty && s->fd_out >= 0 && parse_id(rows, &nr) == 0 && parse_id(cols, &nc) == 0 &&
+        nr > 0 && nr < 10000 && nc > 0 && nc < 10000) {
+        struct winsize ws = {.ws_row = (unsigned short)nr, .ws_col = (unsigned short)nc};
+        ioctl(s->fd_out, TIOCSWINSZ, &ws); /* the kernel sends SIGWINCH to the foreground group */
+        if (!v) {
+            strlist_free(&l);
+            return;
+        }
+    }
     if (parse_id(v, &sig) < 0 || sig < 1 || sig >= (unsigned long)NSIG) {
         strlist_free(&l);
         stream_fail(s, "SIGNAL needs signal=<1..64>");
@@ -410,7 +523,7 @@ void exec_finish_if_done(struct stream *s)
         return;
     if (!drained(s, &s->fd_out) || !drained(s, &s->fd_err))
         return;
-    if (!s->orphan && A.session) {
+    if (!s->orphan) {
         struct buf b = {0};
         struct tl_builder t;
         tl_begin(&t, &b);
