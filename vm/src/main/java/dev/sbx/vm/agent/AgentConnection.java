@@ -78,13 +78,38 @@ public final class AgentConnection implements AutoCloseable {
 
   /** Waits for the guest's {@code HELLO}, checks the version and answers with the host's. */
   public GuestHello handshake(Duration timeout) throws IOException, TimeoutException {
-    GuestHello guest = await(hello, timeout, "guest HELLO");
+    return handshake(timeout, null);
+  }
+
+  /**
+   * As {@link #handshake(Duration)}, but when no guest {@code HELLO} came within
+   * {@code nudgeAfter} the host says {@code HELLO} first: virtio-serial can hide a quick host
+   * reconnect from the guest, which then never re-sends its own (PROTOCOL.md, clarifications).
+   * The guest answers a host {@code HELLO} with a fresh one. Use it when attaching to a VM that
+   * already runs, not during boot.
+   */
+  public GuestHello handshake(Duration timeout, Duration nudgeAfter) throws IOException, TimeoutException {
+    GuestHello guest;
+    if (nudgeAfter != null && nudgeAfter.compareTo(timeout) < 0) {
+      try {
+        guest = await(hello, nudgeAfter, "guest HELLO");
+      } catch (TimeoutException quiet) {
+        send(hostHello());
+        guest = await(hello, timeout.minus(nudgeAfter), "guest HELLO");
+      }
+    } else {
+      guest = await(hello, timeout, "guest HELLO");
+    }
     if (guest.version() != VERSION) {
       throw new ProtocolException("guest agent speaks protocol version " + guest.version()
           + ", this host speaks version " + VERSION + "; rebuild the guest image with this sbx");
     }
-    send(new Frame(FrameType.HELLO, 0, Tags.create().add("version", "" + VERSION).add("host", HOST_ID).encode()));
+    send(hostHello());
     return guest;
+  }
+
+  private static Frame hostHello() {
+    return new Frame(FrameType.HELLO, 0, Tags.create().add("version", "" + VERSION).add("host", HOST_ID).encode());
   }
 
   /** Sends {@code PING} and waits for the matching {@code PONG}. */

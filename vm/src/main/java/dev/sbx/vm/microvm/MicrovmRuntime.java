@@ -288,7 +288,7 @@ public final class MicrovmRuntime implements SandboxRuntime {
       AgentConnection connection = null;
       try {
         connection = connectAgent(spec, layout, Duration.ofSeconds(5), null);
-        GuestHello hello = handshake(connection, Duration.ofSeconds(15));
+        GuestHello hello = connection.handshake(Duration.ofSeconds(15), Duration.ofSeconds(1));
         if (!hello.ready()) {
           List<String> failures = new GuestSetup(connection, spec, layout.startupLog()).apply();
           store.writeRecord(name, record.withReady(hello.bootId(), failures));
@@ -355,7 +355,7 @@ public final class MicrovmRuntime implements SandboxRuntime {
       if (connection == null || !connection.isOpen()) {
         try {
           connection = connectAgent(store.readSpec(name).orElseThrow(), layout, Duration.ofSeconds(3), null);
-          handshake(connection, Duration.ofSeconds(5));
+          connection.handshake(Duration.ofSeconds(5), Duration.ofSeconds(1));
         } catch (IOException | TimeoutException e) {
           closeQuietly(connection);
           connection = null;

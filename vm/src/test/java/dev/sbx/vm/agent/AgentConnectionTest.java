@@ -61,6 +61,16 @@ class AgentConnectionTest {
   }
 
   @Test
+  void hostSaysHelloFirstWhenTheGuestMissedAReconnect() throws Exception {
+    Path socket = tmp.resolve("quiet.sock");
+    agent = new FakeAgent(socket, 1, true);
+    host = AgentConnection.start(SocketChannel.open(UnixDomainSocketAddress.of(socket)), null, line -> { });
+    var hello = host.handshake(T, Duration.ofMillis(200));
+    assertEquals("boot-1", hello.bootId());
+    assertTrue(host.ping(T).toMillis() < 5000);
+  }
+
+  @Test
   void refusesAnAgentOfAnotherVersionNamingBoth() throws Exception {
     var e = assertThrows(ProtocolException.class, () -> connect(2, null).handshake(T));
     assertTrue(e.getMessage().contains("version 2") && e.getMessage().contains("version 1"), e.getMessage());

@@ -37,7 +37,15 @@ final class FakeAgent implements AutoCloseable {
   volatile Tags lastConfigure;
   private final Thread thread;
 
+  /** When set, the fake stays quiet until the host says HELLO (a reconnect the guest did not see). */
+  volatile boolean waitForHostHello;
+
   FakeAgent(Path socket, int version) throws IOException {
+    this(socket, version, false);
+  }
+
+  FakeAgent(Path socket, int version, boolean waitForHostHello) throws IOException {
+    this.waitForHostHello = waitForHostHello;
     this.server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
     server.bind(UnixDomainSocketAddress.of(socket));
     this.version = version;
@@ -51,8 +59,9 @@ final class FakeAgent implements AutoCloseable {
       channel = server.accept();
       out = Channels.newOutputStream(channel);
       InputStream in = new DataInputStream(ChannelIO.in(channel));
-      send(new Frame(FrameType.HELLO, 0, Tags.create().add("version", "" + version).add("agent", "fake/1")
-          .add("boot_id", "boot-1").add("ready", "0").encode()));
+      if (!waitForHostHello) {
+        sendHello();
+      }
       while (true) {
         Frame f = Frame.readFrom(in);
         received.add(f);
@@ -63,8 +72,19 @@ final class FakeAgent implements AutoCloseable {
     }
   }
 
+  private void sendHello() throws IOException {
+    send(new Frame(FrameType.HELLO, 0, Tags.create().add("version", "" + version).add("agent", "fake/1")
+        .add("boot_id", "boot-1").add("ready", "0").encode()));
+  }
+
   private void handle(Frame f) throws IOException {
     switch (f.type()) {
+      case FrameType.HELLO -> {
+        if (waitForHostHello) {
+          waitForHostHello = false;
+          sendHello();
+        }
+      }
       case FrameType.PING -> send(new Frame(FrameType.PONG, 0, f.payload()));
       case FrameType.CONFIGURE -> {
         lastConfigure = Tags.decode(f.payload());
