@@ -202,6 +202,20 @@ class AgentIT {
     }
 
     @Test
+    void commandLineVersionAndUsage() throws Exception {
+        Path bin = binary();
+        Process version = new ProcessBuilder(bin.toString(), "--version").redirectErrorStream(true).start();
+        String text = new String(version.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, version.waitFor());
+        assertEquals("sbx-agent/" + GuestAgentBinary.version() + " protocol 1\n", text);
+
+        Process noChannel = new ProcessBuilder(bin.toString(), "--no-init").redirectErrorStream(true).start();
+        String err = new String(noChannel.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(2, noChannel.waitFor(), "not PID 1 and no --channel is a usage error");
+        assertTrue(err.contains("--channel"), err);
+    }
+
+    @Test
     void exitCodeAndSeparateOrderedStreams() throws Exception {
         ExecResult r = run(1, "arg=sh", "arg=-c",
                 "arg=for i in 1 2 3; do echo out$i; echo err$i >&2; done; exit 7");
@@ -490,6 +504,26 @@ class AgentIT {
         } finally {
             ProcessHandle.of(daemonPid).ifPresent(ProcessHandle::destroyForcibly);
             ProcessHandle.of(running).ifPresent(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    @Test
+    void hostHelloInsideASessionIsAnsweredAndDetachesStreams() throws Exception {
+        // What a host does when virtio-serial hid its reconnect from the guest (PROTOCOL.md).
+        exec(1, "arg=sleep", "arg=60");
+        int pid = Integer.parseInt(expect(Frame.STARTED, 1).tag("pid"));
+        try {
+            sayHello();
+            Frame again = expect(Frame.HELLO, 0);
+            assertEquals(hello.tag("boot_id"), again.tag("boot_id"));
+            assertTrue(procExists(pid), "detached, not killed");
+            ExecResult reused = run(1, "arg=echo", "arg=id 1 is free again");
+            assertEquals("id 1 is free again\n", reused.out());
+            sayHello(); // and again: each unanswered host HELLO gets one guest HELLO
+            expect(Frame.HELLO, 0);
+            assertNextIsPong();
+        } finally {
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
         }
     }
 
