@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
     versionProvider = SbxVersion.class,
     description = "Declarative, GitOps-style reconciler for AI-agent sandboxes.",
     subcommands = {CommandLine.HelpCommand.class,
-        SandboxCreateCommand.class, SandboxExecCommand.class, SandboxListCommand.class, SandboxStopCommand.class, SandboxRemoveCommand.class, SandboxLogsCommand.class})
+        SandboxCreateCommand.class, SandboxRunCommand.class, SandboxExecCommand.class, SandboxListCommand.class, SandboxStopCommand.class, SandboxRemoveCommand.class, SandboxLogsCommand.class})
 public final class Sbx {
 
   public static void main(String[] args) {

@@ -79,6 +79,17 @@ class SandboxCommandsTest {
   }
 
   @Test
+  void runCreatesStartsAndAttachesAShellPassingItsExitCode() {
+    runtime.onExec(r -> new ExecResult(ExitStatus.exited(3), new byte[0], new byte[0]));
+    assertEquals(3, sbx("run", "shell", workspace.toString(), "--name", "dev"));
+    assertTrue(runtime.calls().containsAll(java.util.List.of("create dev", "start dev", "exec dev /bin/sh -l")),
+        runtime.calls().toString());
+    runtime.stop("dev");
+    assertEquals(3, sbx("run", "shell", workspace.toString(), "--name", "dev"));
+    assertEquals("RUNNING", runtime.inspect("dev").orElseThrow().state().name(), "run starts a stopped sandbox");
+  }
+
+  @Test
   void stopRmAndMissingSandboxes() {
     sbx("create", "shell", workspace.toString(), "--name", "dev");
     assertEquals(0, sbx("stop", "dev"));

@@ -155,6 +155,9 @@ public final class AgentConnection implements AutoCloseable {
       tags.add("cwd", request.cwd());
     }
     tags.add("uid", "" + request.uid()).add("gid", "" + request.gid()).add("stdin", request.stdin() ? "1" : "0");
+    if (request.terminal() != null) {
+      tags.add("tty", "1").add("rows", "" + request.terminal().rows()).add("cols", "" + request.terminal().cols());
+    }
     try {
       send(new Frame(FrameType.EXEC, id, tags.encode()));
     } catch (IOException e) {
@@ -409,6 +412,11 @@ public final class AgentConnection implements AutoCloseable {
     @Override
     public void signal(int signal) throws IOException {
       send(new Frame(FrameType.SIGNAL, id, Tags.create().add("signal", "" + signal).encode()));
+    }
+
+    @Override
+    public void resize(int rows, int cols) throws IOException {
+      send(new Frame(FrameType.SIGNAL, id, Tags.create().add("rows", "" + rows).add("cols", "" + cols).encode()));
     }
 
     @Override

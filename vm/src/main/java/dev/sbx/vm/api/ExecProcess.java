@@ -16,6 +16,9 @@ public interface ExecProcess {
   /** Sends a signal to the process group. */
   void signal(int signal) throws IOException;
 
+  /** Resizes the pseudo-terminal of a command started with one; ignored otherwise. */
+  default void resize(int rows, int cols) throws IOException {}
+
   /** Waits at most {@code timeout}; empty if it is still running then. */
   Optional<ExitStatus> waitFor(Duration timeout) throws InterruptedException;
 }

@@ -111,6 +111,20 @@ class AgentConnectionTest {
   }
 
   @Test
+  void terminalExecAsksForATtyAndResizesWithASignal() throws Exception {
+    connect(1, null).handshake(T);
+    var process = host.exec(ExecRequest.asAgent("cat").withTerminal(40, 100), ExecOutput.DISCARD);
+    Tags exec = Tags.decode(agent.await(FrameType.EXEC).payload());
+    assertEquals(List.of("1", "40", "100", "1"), List.of(exec.first("tty").orElseThrow(), exec.first("rows").orElseThrow(),
+        exec.first("cols").orElseThrow(), exec.first("stdin").orElseThrow()));
+    process.resize(50, 132);
+    Tags resize = Tags.decode(agent.await(FrameType.SIGNAL).payload());
+    assertEquals("50", resize.first("rows").orElseThrow());
+    assertEquals("132", resize.first("cols").orElseThrow());
+    assertTrue(resize.first("signal").isEmpty());
+  }
+
+  @Test
   void execIdsAreOddAndDistinct() throws Exception {
     connect(1, null).handshake(T);
     host.exec(ExecRequest.asAgent("emit"), ExecOutput.DISCARD).waitFor(T).orElseThrow();

@@ -224,6 +224,9 @@ class MicrovmRuntimeIT {
       assertTrue(errors.isEmpty(), errors.toString());
       assertEquals(2, runtime.list().stream().filter(i -> i.state() == SandboxState.RUNNING).count());
       assertEquals("one", agent(runtime, "one", "hostname").stdoutText().strip());
+      ExecResult tty = runtime.run("one", ExecRequest.asAgent("/bin/sh", "-c", "tty; stty size").withTerminal(40, 100),
+          CMD);
+      assertTrue(tty.stdoutText().startsWith("/dev/pts/") && tty.stdoutText().contains("40 100"), tty.stdoutText());
       assertEquals("two", agent(runtime, "two", "hostname").stdoutText().strip());
       assertEquals("a\n", agent(runtime, "one", "cat " + wsA + "/secret-of-a.txt").stdoutText());
       assertNotEquals(0, agent(runtime, "two", "cat " + wsA + "/secret-of-a.txt").exitCode());
