@@ -54,6 +54,14 @@ class SandboxCommandsTest {
   }
 
   @Test
+  void aVmThatDiedShowsAsExited() {
+    sbx("create", "shell", workspace.toString(), "--name", "dev");
+    runtime.crash("dev");
+    assertEquals(0, sbx("ls"));
+    assertTrue(out.toString().matches("(?s).*dev\\s+shell\\s+exited.*"), out.toString());
+  }
+
+  @Test
   void defaultNameComesFromAgentAndDirectory() {
     assertEquals("shell-my-project", SandboxCreateCommand.defaultName("shell", Path.of("/src/My Project")));
     assertEquals(512, SandboxCreateCommand.parseMemory("512m"));

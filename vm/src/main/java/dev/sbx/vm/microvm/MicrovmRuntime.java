@@ -48,6 +48,8 @@ import java.util.concurrent.TimeoutException;
  */
 public final class MicrovmRuntime implements SandboxRuntime {
   public static final String DRIVER = "qemu-microvm";
+  /** sun_path holds 108 bytes including the terminating NUL. */
+  static final int MAX_SOCKET_PATH = 107;
 
   /**
    * @param bootTimeout how long one boot may take to reach a ready agent
@@ -113,6 +115,11 @@ public final class MicrovmRuntime implements SandboxRuntime {
   }
 
   private SandboxInfo createLocked(SandboxSpec spec) {
+    String longest = store.layout(spec.name()).agentSocket().toString();
+    if (longest.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_SOCKET_PATH) {
+      throw new SandboxException(Kind.INVALID, spec.name(), "socket path " + longest + " is longer than "
+          + MAX_SOCKET_PATH + " bytes (a unix socket limit); use a shorter name or set SBX_STATE_DIR to a shorter directory");
+    }
     if (store.exists(spec.name())) {
       throw new SandboxException(Kind.ALREADY_EXISTS, spec.name(), "already exists; remove it first (`sbx rm`)");
     }
