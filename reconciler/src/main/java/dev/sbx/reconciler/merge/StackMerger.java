@@ -101,9 +101,13 @@ public final class StackMerger {
         parents.add(k.kit().extendsKit());
       }
     });
-    List<LoadedKit> sandboxes = request.kits().stream()
-        .filter(k -> k.kit().kind() == KitKind.SANDBOX && !parents.contains(k.kit().name()))
-        .toList();
+    List<LoadedKit> allSandboxes = request.kits().stream()
+        .filter(k -> k.kit().kind() == KitKind.SANDBOX).toList();
+    List<LoadedKit> sandboxes = allSandboxes.stream()
+        .filter(k -> !parents.contains(k.kit().name())).toList();
+    if (sandboxes.isEmpty() && !allSandboxes.isEmpty()) {
+      sandboxes = List.of(allSandboxes.get(0)); // they all extend each other: a cycle, reported below
+    }
     if (sandboxes.size() > 1) {
       LoadedKit a = sandboxes.get(0);
       LoadedKit b = sandboxes.get(1);
