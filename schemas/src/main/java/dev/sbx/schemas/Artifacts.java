@@ -58,22 +58,30 @@ final class Artifacts {
             String rel = dir.relativize(file).toString().replace('\\', '/');
             String shown = displayRoot + "/files/" + target.dirName() + "/" + rel;
             if (!validRelative(rel)) {
-              problems.error(Position.START, "", "artifact path '" + rel + "' in " + shown
-                  + " is absolute or leaves its folder", "use a plain relative path");
+              problems.errorIn(new SourceFile(file, shown), "artifact path '" + rel
+                  + "' is absolute or leaves its folder", "use a plain relative path");
               return FileVisitResult.CONTINUE;
             }
             Path source = file;
             if (attrs.isSymbolicLink()) {
+              Path lexical = file.toAbsolutePath().getParent().resolve(Files.readSymbolicLink(file))
+                  .normalize();
+              if (!lexical.startsWith(kitRoot.toAbsolutePath().normalize())
+                  && !lexical.startsWith(realRoot)) {
+                problems.errorIn(new SourceFile(file, shown), "symlink that escapes the kit"
+                    + " directory (to " + lexical + ")", "copy the file into the kit instead");
+                return FileVisitResult.CONTINUE;
+              }
               Path resolved;
               try {
                 resolved = file.toRealPath();
               } catch (IOException e) {
-                problems.error(Position.START, "", shown + " is a dangling symlink",
+                problems.errorIn(new SourceFile(file, shown), "dangling symlink",
                     "remove it or point it at a file inside the kit");
                 return FileVisitResult.CONTINUE;
               }
               if (!resolved.startsWith(realRoot)) {
-                problems.error(Position.START, "", shown + " is a symlink that escapes the kit"
+                problems.errorIn(new SourceFile(file, shown), "symlink that escapes the kit"
                     + " directory (to " + resolved + ")", "copy the file into the kit instead");
                 return FileVisitResult.CONTINUE;
               }

@@ -16,7 +16,7 @@ final class Json {
 
   /** Text of a scalar; numbers and booleans as YAML wrote them; null when absent. */
   static String text(JsonNode node) {
-    if (!present(node)) {
+    if (!present(node) || node.isContainer()) {
       return null;
     }
     if (node.isIntegralNumber()) {

@@ -127,6 +127,9 @@ public final class KitSources {
             "give a path relative to the repository root");
       }
       String ref = params.get("ref");
+      while (rest.endsWith("/")) {
+        rest = rest.substring(0, rest.length() - 1); // one cache entry per repository
+      }
       return new GitRef(original, rest, ref == null || ref.isEmpty() ? null : ref, dir);
     }
   }

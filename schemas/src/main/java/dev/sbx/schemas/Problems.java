@@ -28,6 +28,11 @@ final class Problems {
     errors.add(new Problem(file, position, pointer, message, hint));
   }
 
+  /** An error about another file than this collector's (a files/ artifact). */
+  void errorIn(SourceFile other, String message, String hint) {
+    errors.add(new Problem(other, Position.START, "", message, hint));
+  }
+
   void warn(String pointer, String message, String hint) {
     warnings.add(new Problem(file, positions.nearest(pointer), pointer, message, hint));
   }

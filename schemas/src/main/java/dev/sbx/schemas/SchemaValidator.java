@@ -78,6 +78,14 @@ final class SchemaValidator {
     List<String> reported = new ArrayList<>();
     for (Map.Entry<String, Error> e : firstPerPointer.entrySet()) {
       String pointer = e.getKey();
+      String keyword = e.getValue().getKeyword();
+      String prefix = (pointer.contains("#") ? pointer.substring(0, pointer.indexOf('#')) : pointer)
+          + "/";
+      // A type mismatch of one oneOf branch is noise when a deeper error explains the value.
+      if (("type".equals(keyword) || "oneOf".equals(keyword) || "anyOf".equals(keyword))
+          && firstPerPointer.keySet().stream().anyMatch(p -> p.startsWith(prefix))) {
+        continue;
+      }
       if (pointer.contains("#")) {
         String base = pointer.substring(0, pointer.indexOf('#'));
         if (firstPerPointer.keySet().stream().anyMatch(p -> !p.contains("#") && p.startsWith(base))) {

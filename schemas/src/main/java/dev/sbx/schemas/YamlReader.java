@@ -180,9 +180,24 @@ final class YamlReader {
   private static ManifestException syntaxError(
       SourceFile file, String text, MarkedYamlEngineException e) {
     Optional<Mark> mark = e.getProblemMark().or(e::getContextMark);
+    String said = String.valueOf(e.getProblem());
+    if ((said.contains("end of stream") || said.contains("<stream end>"))
+        && e.getContextMark().isPresent()) {
+      // Running off the end is reported after the last line; where the construct opened says more.
+      mark = e.getContextMark();
+    }
     int line = mark.map(m -> m.getLine() + 1).orElse(1);
     int column = mark.map(m -> m.getColumn() + 1).orElse(1);
     String[] lines = text.split("\n", -1);
+    int lastText = lines.length;
+    while (lastText > 1 && lines[lastText - 1].isBlank()) {
+      lastText--;
+    }
+    if (line > lastText) {
+      // Past the last line: the construct left open there is the one to fix.
+      line = lastText;
+      column = 1;
+    }
     // A tab before the failing token is the usual cause; name it instead of the parser's words.
     for (int l = Math.min(line, lines.length); l >= Math.max(1, line - 1); l--) {
       int tab = leadingTab(lines[l - 1]);
@@ -285,10 +300,6 @@ final class YamlReader {
           if (!(keyNode instanceof ScalarNode key)) {
             throw fail(file, keyAt, "a mapping key must be a plain value, not a list or mapping",
                 null);
-          }
-          if (key.getTag().equals(Tag.MERGE) || "<<".equals(key.getValue()) && key.isPlain()) {
-            throw fail(file, keyAt, "YAML merge keys (<<) are not supported",
-                "write the keys out; anchors and aliases on values are fine");
           }
           String name = key.getValue();
           Position first = seen.putIfAbsent(name, keyAt);
