@@ -149,6 +149,16 @@ public record EffectiveKit(
           instructions.stream().map(p -> p.origin().toString()).toList()));
     }
     list(m, "/permissions/network/allow", allow, Explain.SET);
+    for (int i = 0; i < allow.size(); i++) {
+      HostPattern a = HostPattern.parse(allow.get(i).value());
+      for (Provenanced<String> d : deny) {
+        if (HostPattern.parse(d.value()).covers(a)) {
+          m.merge(Positions.child("/permissions/network/allow", i), "; never used: denied by "
+              + d.value() + " from " + d.origin(), String::concat);
+          break;
+        }
+      }
+    }
     list(m, "/permissions/network/deny", deny, Explain.SET);
     list(m, "/credentials", credentials, Explain.LAST_WINS);
     variables.forEach((k, v) -> put(m, Positions.child("/environment/variables", k), v,
