@@ -196,6 +196,18 @@ class KitStackCliTest {
   }
 
   @Test
+  void unknownAgentIsExit2ListingTheBuiltIns() {
+    Run run = sbx("kit", "render", "--agent", "nope", kit("bun"));
+    assertConflict(run, "agent \"nope\" not found", "shell, claude");
+  }
+
+  @Test
+  void mixinNamedAsAgentIsExit2() {
+    Run run = sbx("kit", "render", "--agent", "bun", kit("bun"));
+    assertEquals(2, run.code(), run.err());
+  }
+
+  @Test
   void singleKitStillRendersAsWritten() {
     Run run = sbx("kit", "render", kit("bun"));
     assertEquals(0, run.code(), run.err());

@@ -48,7 +48,7 @@ public record ManifestDirectory(List<Path> manifestFiles, List<Path> kitDirs) {
         public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) throws IOException {
           String n = f.getFileName().toString();
           if (attrs.isRegularFile() && (n.endsWith(".yaml") || n.endsWith(".yml"))
-              && SBX_V1.matcher(Files.readString(f)).find()) {
+              && SBX_V1.matcher(head(f)).find()) {
             manifests.add(f);
           }
           return FileVisitResult.CONTINUE;
@@ -58,5 +58,15 @@ public record ManifestDirectory(List<Path> manifestFiles, List<Path> kitDirs) {
       throw new UncheckedIOException("cannot read " + dir, e);
     }
     return new ManifestDirectory(manifests, kits);
+  }
+
+  /**
+   * The first 64 KiB, bytes outside UTF-8 replaced: enough to see {@code apiVersion}; the loader
+   * reports anything wrong with a file it then reads.
+   */
+  private static String head(Path f) throws IOException {
+    try (java.io.InputStream in = Files.newInputStream(f)) {
+      return new String(in.readNBytes(64 * 1024), java.nio.charset.StandardCharsets.UTF_8);
+    }
   }
 }
