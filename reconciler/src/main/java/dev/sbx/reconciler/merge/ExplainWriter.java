@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
  * YAML that loads to the same document: comments are the only addition.
  */
 final class ExplainWriter {
-  private static final Pattern PLAIN = Pattern.compile("[A-Za-z_/$~][A-Za-z0-9_./@+=$~-]*");
+  /** Plain-scalar candidates (block context); ": ", " #" and a trailing space or colon excluded below. */
+  private static final Pattern PLAIN = Pattern.compile("[A-Za-z_/$~][A-Za-z0-9_./@+=$~ (),';:-]*");
   private static final Pattern RESERVED = Pattern.compile(
       "(?i)(true|false|yes|no|on|off|null|y|n|~)");
 
@@ -70,15 +71,22 @@ final class ExplainWriter {
 
   private void comment(String comment) {
     if (comment != null) {
-      out.append("  # ").append(comment.replace('\n', ' '));
+      StringBuilder one = new StringBuilder(comment.length());
+      comment.chars().forEach(c -> one.append(lineSafe(c) ? (char) c : ' '));
+      out.append("  # ").append(one);
     }
     out.append('\n');
   }
 
   private static boolean literalSafe(String s) {
     return !s.startsWith(" ") && !s.startsWith("\n") && !s.contains("\r") && !s.contains("\t")
-        && s.chars().allMatch(c -> c >= 0x20 || c == '\n')
+        && s.chars().allMatch(c -> c == '\n' || lineSafe(c))
         && !s.contains(" \n") && !s.endsWith(" ");
+  }
+
+  /** Not a control character and not one of the characters some YAML readers take as a line break. */
+  private static boolean lineSafe(int c) {
+    return c >= 0x20 && !(c >= 0x7f && c <= 0x9f) && c != 0x2028 && c != 0x2029 && c != 0xfeff;
   }
 
   /** A plain scalar when that reads back as the same string, else a JSON (= YAML) string. */
@@ -90,7 +98,8 @@ final class ExplainWriter {
       return v.toString();
     }
     String s = v.toString();
-    if (PLAIN.matcher(s).matches() && !RESERVED.matcher(s).matches()) {
+    if (PLAIN.matcher(s).matches() && !RESERVED.matcher(s).matches() && !s.contains(": ")
+        && !s.contains(" #") && !s.endsWith(" ") && !s.endsWith(":")) {
       return s;
     }
     StringBuilder q = new StringBuilder("\"");
@@ -102,7 +111,7 @@ final class ExplainWriter {
         case '\t' -> q.append("\\t");
         case '\r' -> q.append("\\r");
         default -> {
-          if (c < 0x20) {
+          if (!lineSafe(c)) {
             q.append(String.format("\\u%04x", (int) c));
           } else {
             q.append(c);
