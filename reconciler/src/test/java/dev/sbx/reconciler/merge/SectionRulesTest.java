@@ -266,6 +266,25 @@ class SectionRulesTest {
   }
 
   @Test
+  void v1AndV2KitsStackTogetherWithOriginsInTheV1Spelling() {
+    EffectiveKit k = merge(TestKits.corpus("spec-testdata-sample-agent"), TestKits.corpus("bun"),
+        TestKits.corpus("spec-testdata-sample-mixin"));
+    Provenanced<String> wildcard = k.allow().stream().filter(p -> p.value().equals("*.example.org"))
+        .findFirst().orElseThrow();
+    assertTrue(wildcard.origin().where().endsWith("spec-testdata-sample-mixin/spec.yaml:10:7"),
+        wildcard.origin().where());
+    Provenanced<Credential> example = k.credentials().stream()
+        .filter(p -> p.value().service().equals("example")).findFirst().orElseThrow();
+    assertEquals("kit sample-mixin", example.origin().owner());
+    assertEquals(List.of("sample-agent", "bun", "sample-mixin"), k.stack().stream()
+        .map(StackMember::name).toList());
+    assertEquals("/home/agent/.sample", k.variables().get("SAMPLE_HOME").value());
+    assertTrue(EffectiveKit.values(k.proxyManaged()).contains("SAMPLE_PROXY_TOKEN")
+        || k.credentials().stream().anyMatch(c -> c.value().apiKey() != null
+            && c.value().apiKey().proxyManaged()));
+  }
+
+  @Test
   void nothingSetMeansNothingInherited() {
     EffectiveKit k = merge(TestKits.corpus("claude"));
     assertNull(k.privileged());
