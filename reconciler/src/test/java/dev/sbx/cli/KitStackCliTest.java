@@ -93,7 +93,7 @@ class KitStackCliTest {
     assertTrue(run.out().contains("#   base kit claude (builtin:claude/spec.yaml:"), run.out());
     assertTrue(run.out().matches("(?s).*- github.com  # from kit bun \\([^)]*bun/spec.yaml:\\d+:\\d+\\);"
         + " also kit biome \\([^)]*biome/spec.yaml:\\d+:\\d+\\).*"), run.out());
-    assertTrue(run.out().contains("image: \"docker/sandbox-templates:claude-code-docker\"  # from "
+    assertTrue(run.out().contains("image: docker/sandbox-templates:claude-code-docker  # from "
         + "kit claude (builtin:claude/spec.yaml:"), run.out());
     Map<?, ?> explained = (Map<?, ?>) new Load(LoadSettings.builder().build())
         .loadFromString(run.out());
