@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
-import java.util.function.Function;
 
 /**
  * A stack folded into one kit, every value with its {@link Origin}. Built by {@link StackMerger};
@@ -226,14 +225,5 @@ public record EffectiveKit(
       out.add(p.value());
     }
     return out;
-  }
-
-  static <T, K extends Comparable<K>> List<Provenanced<T>> sorted(
-      Map<K, Provenanced<T>> byKey) {
-    return List.copyOf(new TreeMap<>(byKey).values());
-  }
-
-  static <T> Function<Provenanced<T>, T> value() {
-    return Provenanced::value;
   }
 }

@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.TreeMap;
 
 /**
@@ -216,9 +215,5 @@ final class Fold {
     String shown = layer.file().displayName();
     int slash = shown.lastIndexOf('/');
     return slash < 0 ? "." : shown.substring(0, slash);
-  }
-
-  static <T> T requireNonNull(T t) {
-    return Objects.requireNonNull(t);
   }
 }
