@@ -78,6 +78,12 @@ final class RenderCommand implements Callable<Integer> {
     SandboxStacks stacks = new SandboxStacks(kits, KitSources.defaults(),
         new KitCatalog(found.kitDirs(), kits), kitAllows);
     List<ResolvedSandbox> resolved = stacks.resolve(loaded);
+    if (resolved.isEmpty()) {
+      throw new dev.sbx.schemas.ManifestException(new Problem(SourceFile.of(dir), Position.START,
+          "", "no Sandbox manifests in " + dir + " (" + found.manifestFiles().size()
+              + " sbx/v1 file(s), " + found.kitDirs().size() + " kit director(ies) found)",
+          "a Sandbox manifest is a *.yaml file with apiVersion: sbx/v1 and kind: Sandbox"));
+    }
     if (sandbox != null) {
       resolved = resolved.stream().filter(r -> r.name().equals(sandbox)).toList();
       if (resolved.isEmpty()) {

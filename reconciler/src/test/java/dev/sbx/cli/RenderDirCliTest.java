@@ -149,6 +149,14 @@ class RenderDirCliTest {
   }
 
   @Test
+  void aDirectoryWithoutSandboxesIsExit2() {
+    assertConflict(sbx("render", "-f", repo.resolve("kits").toString()), "no Sandbox manifests",
+        "5 kit director");
+    assertConflict(sbx("render", "-f", repo.resolve("nope").toString()),
+        "no such file or directory");
+  }
+
+  @Test
   void unknownPolicyIsExit2AtTheManifestLine() throws IOException {
     write("sandboxes/lost.yaml", """
         apiVersion: sbx/v1
