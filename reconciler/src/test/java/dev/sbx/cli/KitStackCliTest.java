@@ -87,6 +87,17 @@ class KitStackCliTest {
   }
 
   @Test
+  void theEffectiveKitLoadsAndValidatesAsAKit() throws IOException {
+    Run run = sbx("kit", "render", kit("claude"), kit("bun"), kit("biome"), kit("cloudsmith"),
+        kit("spec-testdata-sample-mixin"));
+    assertEquals(0, run.code(), run.err());
+    Path copy = write("effective", run.out());
+    Run validate = sbx("kit", "validate", copy.toString());
+    assertEquals(0, validate.code(), validate.err() + validate.out());
+    assertEquals(run.out(), sbx("kit", "render", copy.toString()).out(), "a fixed point");
+  }
+
+  @Test
   void explainNamesTheOriginOfEachValueAndStillParsesAsYaml() {
     Run run = sbx("kit", "render", "--agent", "claude", kit("bun"), kit("biome"), "--explain");
     assertEquals(0, run.code(), run.err());
