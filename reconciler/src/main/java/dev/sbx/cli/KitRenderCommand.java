@@ -26,7 +26,8 @@ import picocli.CommandLine.Spec;
  * every kit loads and the stack merges.
  */
 @Command(name = "render", mixinStandardHelpOptions = true,
-    description = "Print kits in canonical schemaVersion \"2\" form.")
+    description = "Print a kit, or a stack of kits merged into one, in canonical schemaVersion "
+        + "\"2\" form.")
 final class KitRenderCommand implements Callable<Integer> {
   enum Format { yaml, json }
 

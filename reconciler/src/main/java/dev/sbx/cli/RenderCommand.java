@@ -57,7 +57,7 @@ final class RenderCommand implements Callable<Integer> {
 
   @Option(names = "--kit-allows", defaultValue = "allow", paramLabel = "allow|intersect|ignore",
       description = "Whether kit allows may widen egress beyond the sandbox's NetworkPolicy "
-          + "(until NetworkPolicy carries it): ${COMPLETION-CANDIDATES} (default: "
+          + "(until NetworkPolicy carries it): allow, intersect or ignore (default: "
           + "${DEFAULT-VALUE}).", converter = KitAllowsConverter.class)
   KitAllows kitAllows;
 
