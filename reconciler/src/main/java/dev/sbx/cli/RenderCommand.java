@@ -1,22 +1,17 @@
 package dev.sbx.cli;
 
 import dev.sbx.reconciler.merge.KitAllows;
-import dev.sbx.reconciler.merge.KitCatalog;
-import dev.sbx.reconciler.merge.ManifestDirectory;
 import dev.sbx.reconciler.merge.Renderer;
 import dev.sbx.reconciler.merge.ResolvedSandbox;
 import dev.sbx.reconciler.merge.SandboxStacks;
 import dev.sbx.schemas.KitLoader;
 import dev.sbx.schemas.KitSources;
-import dev.sbx.schemas.ManifestLoader;
-import dev.sbx.schemas.model.LoadedManifest;
 import dev.sbx.schemas.model.Position;
 import dev.sbx.schemas.model.Problem;
 import dev.sbx.schemas.model.SourceFile;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -67,22 +62,13 @@ final class RenderCommand implements Callable<Integer> {
       throw new dev.sbx.schemas.ManifestException(new Problem(SourceFile.of(dir), Position.START,
           "", "no such file or directory: " + dir, "pass the directory holding the manifests"));
     }
-    ManifestDirectory found = Files.isDirectory(dir) ? ManifestDirectory.scan(dir)
-        : new ManifestDirectory(List.of(dir), List.of());
-    ManifestLoader manifests = ManifestLoader.defaults();
-    List<LoadedManifest> loaded = new ArrayList<>();
-    for (Path file : found.manifestFiles()) {
-      loaded.addAll(manifests.load(SourceFile.of(file)));
-    }
-    KitLoader kits = new KitLoader(options.loadOptions());
-    SandboxStacks stacks = new SandboxStacks(kits, KitSources.defaults(),
-        new KitCatalog(found.kitDirs(), kits), kitAllows);
-    List<ResolvedSandbox> resolved = stacks.resolve(loaded);
+    List<ResolvedSandbox> resolved = SandboxStacks.resolveDirectory(dir,
+        new KitLoader(options.loadOptions()), KitSources.defaults(), kitAllows);
     if (resolved.isEmpty()) {
       throw new dev.sbx.schemas.ManifestException(new Problem(SourceFile.of(dir), Position.START,
-          "", "no Sandbox manifests in " + dir + " (" + found.manifestFiles().size()
-              + " sbx/v1 file(s), " + found.kitDirs().size() + " kit director(ies) found)",
-          "a Sandbox manifest is a *.yaml file with apiVersion: sbx/v1 and kind: Sandbox"));
+          "", "no Sandbox manifests in " + dir,
+          "a Sandbox manifest is a *.yaml file with apiVersion: sbx/v1 and kind: Sandbox "
+              + "(directories holding spec.yaml are kits and are not searched)"));
     }
     if (sandbox != null) {
       resolved = resolved.stream().filter(r -> r.name().equals(sandbox)).toList();

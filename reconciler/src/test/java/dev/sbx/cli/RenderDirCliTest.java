@@ -151,7 +151,7 @@ class RenderDirCliTest {
   @Test
   void aDirectoryWithoutSandboxesIsExit2() {
     assertConflict(sbx("render", "-f", repo.resolve("kits").toString()), "no Sandbox manifests",
-        "5 kit director");
+        "are kits");
     assertConflict(sbx("render", "-f", repo.resolve("nope").toString()),
         "no such file or directory");
   }

@@ -2,11 +2,13 @@ package dev.sbx.reconciler.merge;
 
 import dev.sbx.schemas.KitLoader;
 import dev.sbx.schemas.KitSources;
+import dev.sbx.schemas.ManifestLoader;
 import dev.sbx.schemas.ResolvedKit;
 import dev.sbx.schemas.model.LoadedKit;
 import dev.sbx.schemas.model.LoadedManifest;
 import dev.sbx.schemas.model.NetworkPolicyManifest;
 import dev.sbx.schemas.model.SandboxManifest;
+import dev.sbx.schemas.model.SourceFile;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -42,6 +44,24 @@ public final class SandboxStacks {
     this.sources = Objects.requireNonNull(sources, "sources");
     this.named = named.orElse(BuiltinKits.resolver());
     this.kitAllows = Objects.requireNonNull(kitAllows, "kitAllows");
+  }
+
+  /**
+   * Everything {@code sbx render -f DIR} resolves: the sbx/v1 documents of a directory (searched
+   * recursively, see {@link ManifestDirectory}) or of one file, with the kit directories found
+   * there resolvable by name; one {@link ResolvedSandbox} per Sandbox, sorted by name.
+   */
+  public static List<ResolvedSandbox> resolveDirectory(Path dirOrFile, KitLoader loader,
+      KitSources sources, KitAllows kitAllows) {
+    ManifestDirectory found = java.nio.file.Files.isDirectory(dirOrFile)
+        ? ManifestDirectory.scan(dirOrFile) : new ManifestDirectory(List.of(dirOrFile), List.of());
+    ManifestLoader manifests = ManifestLoader.defaults();
+    List<LoadedManifest> loaded = new ArrayList<>();
+    for (Path file : found.manifestFiles()) {
+      loaded.addAll(manifests.load(SourceFile.of(file)));
+    }
+    return new SandboxStacks(loader, sources, new KitCatalog(found.kitDirs(), loader), kitAllows)
+        .resolve(loaded);
   }
 
   /** One resolved sandbox per Sandbox document of {@code manifests}, sorted by name. */

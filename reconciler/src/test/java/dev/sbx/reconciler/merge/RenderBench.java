@@ -2,13 +2,9 @@ package dev.sbx.reconciler.merge;
 
 import dev.sbx.schemas.KitLoader;
 import dev.sbx.schemas.KitSources;
-import dev.sbx.schemas.ManifestLoader;
-import dev.sbx.schemas.model.LoadedManifest;
-import dev.sbx.schemas.model.SourceFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -96,17 +92,11 @@ class RenderBench {
 
   /** What {@code sbx render -f DIR --explain} does, minus printing. */
   static long renderAll(Path repo) {
-    ManifestDirectory dir = ManifestDirectory.scan(repo);
-    ManifestLoader manifests = ManifestLoader.defaults();
-    List<LoadedManifest> loaded = new ArrayList<>();
-    for (Path f : dir.manifestFiles()) {
-      loaded.addAll(manifests.load(SourceFile.of(f)));
-    }
     KitLoader kits = KitLoader.defaults();
-    SandboxStacks stacks = new SandboxStacks(kits, new KitSources(repo.resolve(".cache")),
-        new KitCatalog(dir.kitDirs(), kits), KitAllows.ALLOW);
+    List<ResolvedSandbox> resolved = SandboxStacks.resolveDirectory(repo, kits,
+        new KitSources(repo.resolve(".cache")), KitAllows.ALLOW);
     long bytes = 0;
-    for (ResolvedSandbox r : stacks.resolve(loaded)) {
+    for (ResolvedSandbox r : resolved) {
       bytes += Renderer.sandbox(r, Renderer.Format.YAML, true).length();
     }
     return bytes;
