@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
  * and reports every problem as {@code FILE:LINE:COL: message}. Exit 0 when all are valid, 2
  * otherwise. Every path is checked, even after a failure.
  */
-@Command(name = "validate", mixinStandardHelpOptions = true,
+@Command(name = "validate", mixinStandardHelpOptions = true, versionProvider = SbxVersion.class,
     description = "Check kits: a directory, spec file, .zip, or git+https|ssh|file://...#ref=&dir=.")
 final class KitValidateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -36,9 +36,11 @@ final class KitValidateCommand implements Callable<Integer> {
     KitLoader loader = new KitLoader(options.loadOptions());
     KitSources sources = KitSources.defaults();
     int invalid = 0;
+    java.util.List<String> names = new java.util.ArrayList<>();
     for (String path : paths) {
       try {
         LoadedKit kit = loader.load(sources.resolve(path));
+        names.add(kit.kit().name());
         for (Problem warning : kit.warnings()) {
           err.println(warning.file().displayName() + ":" + warning.position() + ": warning: "
               + warning.message() + (warning.hint() == null ? "" : "\n    hint: " + warning.hint()));
@@ -54,6 +56,9 @@ final class KitValidateCommand implements Callable<Integer> {
     }
     out.flush();
     err.flush();
+    if (invalid == 0) {
+      options.checkEveryKitArgWasUsed(names);
+    }
     return invalid == 0 ? ExitCodes.OK : ExitCodes.INVALID_INPUT;
   }
 }

@@ -53,6 +53,15 @@ class KitCommandsTest {
   }
 
   @Test
+  void aKitArgForAKitNotGivenIsAUserError() {
+    CliRun run = CliRun.of("kit", "render", examples().resolve("rust").toString(),
+        "--kit-arg", "gh-cii.version=1.2.3");
+    assertEquals(2, run.exitCode(), run.err());
+    assertEquals("", run.out());
+    assertTrue(run.err().contains("no kit named 'gh-cii' among the given kits"), run.err());
+  }
+
+  @Test
   void renderJsonAndSeveralKits() {
     CliRun json = CliRun.of("kit", "render", "-o", "json", examples().resolve("rust").toString());
     assertEquals(0, json.exitCode(), json.err());

@@ -49,13 +49,13 @@ class RenderRoundTripProperties {
     }
   }
 
-  @Property(tries = 300)
+  @Property(tries = 200)
   void yamlRenderLoadsBackToTheSameKit(@ForAll("kits") Kit kit) throws IOException {
     Path file = Files.writeString(dir.resolve("spec.yaml"), KitWriter.toYaml(kit));
     assertEquals(kit, LOADER.load(file).kit(), () -> KitWriter.toYaml(kit));
   }
 
-  @Property(tries = 100)
+  @Property(tries = 80)
   void jsonRenderLoadsBackToTheSameKit(@ForAll("kits") Kit kit) throws IOException {
     Path file = Files.writeString(dir.resolve("spec.json"), KitWriter.toJson(kit));
     assertEquals(kit, LOADER.load(file).kit(), () -> KitWriter.toJson(kit));
