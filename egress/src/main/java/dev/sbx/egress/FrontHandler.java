@@ -49,6 +49,7 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
   private long queuedBytes;
   private State state = State.IDLE;
   private boolean draining;
+  private boolean pendingFlush;
   private ChannelHandlerContext ctx;
 
   // The exchange in flight.
@@ -108,6 +109,12 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
       drainQueue();
     } finally {
       draining = false;
+      if (pendingFlush) {
+        pendingFlush = false;
+        if (upstream != null) {
+          upstream.flush(); // one flush per batch, not per message
+        }
+      }
     }
   }
 
@@ -131,7 +138,8 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
           if (msg instanceof HttpContent c) {
             exchange.bytesUp += c.content().readableBytes();
             boolean last = msg instanceof LastHttpContent;
-            upstream.writeAndFlush(c).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+            upstream.write(c).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+            pendingFlush = true;
             if (last) {
               state = responseDone ? State.IDLE : State.AWAIT_RESPONSE;
               if (responseDone) {
@@ -214,8 +222,12 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
       }
       ctx.channel().closeFuture().addListener(f -> sandbox.releaseTunnel());
     }
-    px.destinations.resolve(target, policy).whenComplete((outcome, err) ->
-        ctx.executor().execute(() -> resolved(target, connect, outcome)));
+    java.util.concurrent.CompletableFuture<Destinations.Outcome> outcome = px.destinations.resolve(target, policy);
+    if (outcome.isDone()) {
+      resolved(target, connect, outcome.join()); // IP literal: no DNS, no thread hop
+    } else {
+      outcome.whenComplete((o, err) -> ctx.executor().execute(() -> resolved(target, connect, o)));
+    }
   }
 
   private void resolved(Authority target, boolean connect, Destinations.Outcome outcome) {
@@ -396,7 +408,7 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
     out.headers().set(HttpHeaderNames.HOST, target.port() == 80 ? target.host().uriHost() : target.toString());
     upstreamHandler.begin(exchange, request.method().equals(HttpMethod.HEAD));
     upstream.write(out).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
-    upstream.flush();
+    pendingFlush = true;
     if (HttpUtil.is100ContinueExpected(request)) {
       ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
     }
