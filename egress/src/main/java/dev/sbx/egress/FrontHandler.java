@@ -310,6 +310,8 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
     up.pipeline().addLast(new RelayHandler(ctx.channel(), n -> ex.bytesDown += n));
     up.closeFuture().addListener(c -> RelayHandler.closeOnFlush(ctx.channel()));
     Channel client = ctx.channel();
+    RelayHandler.tune(client);
+    RelayHandler.tune(up);
     p.replace(this, "relay", new RelayHandler(up, n -> ex.bytesUp += n));
     for (ByteBuf b : early) {
       ex.bytesUp += b.readableBytes();
