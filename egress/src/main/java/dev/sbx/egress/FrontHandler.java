@@ -264,6 +264,7 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
   // ---- tunnels -------------------------------------------------------------------------------
 
   private void openTunnel(Authority target, InetSocketAddress dial) {
+    closeUpstream(); // a plain-HTTP upstream from earlier requests on this connection is done
     if (!px.dialAllowed.test(dial)) {
       upstreamUnreachable(target);
       return;
