@@ -6,12 +6,13 @@
 # target), plus a direct baseline without a proxy. Then a CONNECT tunnel throughput test
 # (curl --proxytunnel downloading a 512 MiB file from the same upstream).
 #
-# Usage (as root, from the repository root):  bench/egress.sh [DURATION_SECONDS]
+# Usage (as root, from the repository root):  bench/egress.sh [SECONDS_PER_RUN] [ROUNDS]
 # Needs: wrk squid tinyproxy nginx-light curl (installed below if missing), JDK 17.
 # Prints a Markdown table for docs/benchmarks.md. Leaves nothing running.
 set -euo pipefail
 
 DUR="${1:-10}"
+ROUNDS="${2:-3}"
 CONNS=50
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 WORK="$(mktemp -d /tmp/sbx-egress-bench.XXXXXX)"
@@ -149,14 +150,22 @@ to_ms() { # wrk prints 123.00us / 1.23ms / 1.00s
 for p in $SBX $SQUID $TINY; do wrk -t1 -c"$CONNS" -d5s -s "$WORK/proxy.lua" "http://127.0.0.1:$p" >/dev/null; done
 wrk -t1 -c"$CONNS" -d3s "http://127.0.0.1:$UP/" >/dev/null
 
+# ROUNDS rounds, targets interleaved within each, so background load hits all of them alike;
+# the table shows the median round of each metric.
 declare -A R L
-R[direct]=$(run_wrk 0 "$CONNS" "http://127.0.0.1:$UP/")
-L[direct]=$(run_wrk 0 1 "http://127.0.0.1:$UP/")
-for name in sbx squid tinyproxy; do
-  case $name in sbx) port=$SBX pid=$SBX_PID;; squid) port=$SQUID pid=$SQUID_PID;; tinyproxy) port=$TINY pid=$TINY_PID;; esac
-  R[$name]=$(run_wrk "$pid" "$CONNS" -s "$WORK/proxy.lua" "http://127.0.0.1:$port")
-  L[$name]=$(run_wrk "$pid" 1 -s "$WORK/proxy.lua" "http://127.0.0.1:$port")
+for round in $(seq 1 "$ROUNDS"); do
+  R[direct]+="$(run_wrk 0 "$CONNS" "http://127.0.0.1:$UP/")"$'\n'
+  L[direct]+="$(run_wrk 0 1 "http://127.0.0.1:$UP/")"$'\n'
+  for name in sbx squid tinyproxy; do
+    case $name in sbx) port=$SBX pid=$SBX_PID;; squid) port=$SQUID pid=$SQUID_PID;; tinyproxy) port=$TINY pid=$TINY_PID;; esac
+    R[$name]+="$(run_wrk "$pid" "$CONNS" -s "$WORK/proxy.lua" "http://127.0.0.1:$port")"$'\n'
+    L[$name]+="$(run_wrk "$pid" 1 -s "$WORK/proxy.lua" "http://127.0.0.1:$port")"$'\n'
+  done
 done
+median() { # median of column $1 over the lines on stdin
+  awk -v c="$1" 'NF {print $c}' | sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'
+}
+errors() { grep -o 'ERR:.*' | head -1 || true; }
 
 tunnel() { # CONNECT throughput in MiB/s over a 512 MiB download (best of 3)
   local best=0 s
@@ -172,18 +181,18 @@ T[sbx]=$(tunnel -p -x "http://127.0.0.1:$SBX")
 T[squid]=$(tunnel -p -x "http://127.0.0.1:$SQUID")
 T[tinyproxy]=$(tunnel -p -x "http://127.0.0.1:$TINY")
 
-read -r _ d50 _ _ <<<"${L[direct]}"
-read -r _ d50c d99c _ <<<"${R[direct]}"
-read -r _ _ d99 _ <<<"${L[direct]}"
+d50=$(median 2 <<<"${L[direct]}"); d99=$(median 3 <<<"${L[direct]}")
 echo
-echo "wrk -t1, keep-alive, ${DUR}s per run; throughput at ${CONNS} connections, latency at 1 connection; $(nproc) cores; $(date -u +%Y-%m-%dT%H:%MZ); load before run: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "wrk -t1, keep-alive, ${DUR}s per run, median of $ROUNDS interleaved rounds; throughput at ${CONNS} connections, latency at 1 connection; $(nproc) cores; $(date -u +%Y-%m-%dT%H:%MZ); load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-echo "| target | req/s (c=$CONNS) | p50 / p99 ms (c=$CONNS) | proxy CPU s (c=$CONNS run) | p50 / p99 ms (c=1) | added p50 / p99 ms (c=1) | CONNECT MiB/s |"
+echo "| target | req/s (c=$CONNS) | p50 / p99 ms (c=$CONNS) | proxy CPU s per 100k req | p50 / p99 ms (c=1) | added p50 / p99 ms (c=1) | CONNECT MiB/s |"
 echo "|---|---|---|---|---|---|---|"
 for name in direct sbx squid tinyproxy; do
-  read -r rps p50 p99 cpu rest <<<"${R[$name]}"
-  read -r lrps l50 l99 lcpu lrest <<<"${L[$name]}"
+  rps=$(median 1 <<<"${R[$name]}"); p50=$(median 2 <<<"${R[$name]}"); p99=$(median 3 <<<"${R[$name]}")
+  l50=$(median 2 <<<"${L[$name]}"); l99=$(median 3 <<<"${L[$name]}")
+  cpu=$(awk 'NF {printf "%.2f\n", $4 / ($1 * '"$DUR"') * 100000}' <<<"${R[$name]}" | sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}')
   added=$(awk -v a="$l50" -v b="$d50" -v c="$l99" -v d="$d99" 'BEGIN{printf "%+.3f / %+.3f", a-b, c-d}')
+  err=$(errors <<<"${R[$name]}${L[$name]}")
   [ "$name" = direct ] && { added="-"; cpu="-"; }
-  echo "| $name | $rps | $p50 / $p99 | $cpu | $l50 / $l99 | $added | ${T[$name]} |${rest:+ $rest}${lrest:+ $lrest}"
+  echo "| $name | $rps | $p50 / $p99 | $cpu | $l50 / $l99 | $added | ${T[$name]} |${err:+ $err}"
 done
