@@ -496,7 +496,7 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
     if (close) {
       state = State.CLOSED;
       releaseQueue();
-      ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+      ctx.writeAndFlush(response).addListener(f -> LingeringClose.after(ctx.channel()));
       return;
     }
     ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);

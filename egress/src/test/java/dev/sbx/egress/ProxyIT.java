@@ -38,6 +38,13 @@ import org.junit.jupiter.api.io.TempDir;
 class ProxyIT {
   static final SandboxId ID = SandboxId.of("dev");
   static final HostResolver RESOLVER = name -> {
+    if (name.equals("slow.example.com")) {
+      try {
+        Thread.sleep(1000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     if (name.endsWith("example.com")) {
       return List.of(InetAddress.getByName("127.0.0.1"));
     }
@@ -348,5 +355,23 @@ class ProxyIT {
       assertEquals(403, c.send("CONNECT intercepted.evil:" + p + " HTTP/1.1\r\n\r\n").read(true).status());
     }
     assertEquals(0, origin.connections());
+  }
+
+  @Test
+  void bytesBeforeADecisionAreBounded() throws Exception {
+    int port = startProxy(EgressConfig.defaults().withLimits(Limits.defaults().withMaxBufferedBytes(1024)),
+        allowOrigin("**.example.com"));
+    try (ProxyConnection c = new ProxyConnection(port)) {
+      // Pipelined in one write, so the proxy's first read (2 KiB) holds the head and more than the
+      // limit. (What the client sends later stays in the socket: no reads while deciding.)
+      byte[] head = ("CONNECT slow.example.com:" + p + " HTTP/1.1\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+      byte[] all = java.util.Arrays.copyOf(head, head.length + 4096);
+      c.send(all);
+      assertEquals(413, c.read(true).status());
+      assertTrue(c.closedByPeer());
+    }
+    assertEquals(0, origin.connections());
+    await(() -> proxy.decisionLog().records().size() == 1, "record of the refused tunnel");
+    assertEquals("error", proxy.decisionLog().records().get(0).decision());
   }
 }
