@@ -3,26 +3,20 @@ package dev.sbx.egress;
 import dev.sbx.egress.api.Authority;
 import dev.sbx.egress.policy.Decision;
 import dev.sbx.egress.policy.EgressPolicy;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpRequestDecoder;
-import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -45,6 +39,7 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
 
   private final ProxyContext px;
   private final SandboxState sandbox;
+  private final Dialer dialer;
   private final ArrayDeque<Object> queue = new ArrayDeque<>();
   private long queuedBytes;
   private State state = State.IDLE;
@@ -69,6 +64,7 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
   FrontHandler(ProxyContext px, SandboxState sandbox) {
     this.px = px;
     this.sandbox = sandbox;
+    this.dialer = px.dialer;
   }
 
   @Override
@@ -265,7 +261,7 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
 
   private void openTunnel(Authority target, InetSocketAddress dial) {
     closeUpstream(); // a plain-HTTP upstream from earlier requests on this connection is done
-    if (!px.dialAllowed.test(dial)) {
+    if (!dialer.allowed(dial)) {
       upstreamUnreachable(target);
       return;
     }
@@ -273,13 +269,7 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
       intercept(target, dial);
       return;
     }
-    Bootstrap b = new Bootstrap()
-        .group(ctx.channel().eventLoop())
-        .channel(px.transport.tcpClient())
-        .option(ChannelOption.AUTO_READ, false)
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) px.limits().connectTimeout().toMillis())
-        .handler(new ChannelInboundHandlerAdapter());
-    b.connect(dial).addListener((ChannelFuture f) -> {
+    dialer.tunnel(ctx.channel().eventLoop(), dial).addListener((ChannelFuture f) -> {
       if (!f.isSuccess()) {
         upstreamUnreachable(target);
         return;
@@ -290,37 +280,18 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
         return;
       }
       state = State.TUNNEL;
-      exchange.decision = "allow";
-      exchange.status = 200;
-      ctx.channel().closeFuture().addListener(c -> exchange.log(px.log, sandbox.id.value()));
+      Exchange ex = exchange;
+      ex.decision = "allow";
+      ex.status = 200;
+      ctx.channel().closeFuture().addListener(c -> ex.log(px.log, sandbox.id.value()));
       ctx.writeAndFlush(Responses.connectionEstablished()).addListener((ChannelFuture w) -> {
         if (!w.isSuccess()) {
           up.close();
           return;
         }
-        startRelay(up);
+        TunnelSwitch.relay(ctx, this, up, earlyBytes(), ex);
       });
     });
-  }
-
-  private void startRelay(Channel up) {
-    Exchange ex = exchange;
-    List<ByteBuf> early = earlyBytes();
-    ChannelPipeline p = ctx.pipeline();
-    p.remove(HttpResponseEncoder.class);
-    up.pipeline().addLast(new RelayHandler(ctx.channel(), n -> ex.bytesDown += n));
-    up.closeFuture().addListener(c -> RelayHandler.closeOnFlush(ctx.channel()));
-    Channel client = ctx.channel();
-    RelayHandler.tune(client);
-    RelayHandler.tune(up);
-    p.replace(this, "relay", new RelayHandler(up, n -> ex.bytesUp += n));
-    for (ByteBuf b : early) {
-      ex.bytesUp += b.readableBytes();
-      up.write(b);
-    }
-    up.flush();
-    up.read();
-    client.read();
   }
 
   private void intercept(Authority target, InetSocketAddress dial) {
@@ -330,18 +301,8 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
     exchange.status = 200;
     exchange.log(px.log, sandbox.id.value());
     ctx.writeAndFlush(Responses.connectionEstablished()).addListener((ChannelFuture w) -> {
-      if (!w.isSuccess()) {
-        return;
-      }
-      List<ByteBuf> early = earlyBytes();
-      Channel client = ctx.channel();
-      ChannelPipeline p = ctx.pipeline();
-      while (p.last() != null) {
-        p.removeLast();
-      }
-      px.config.interceptor().intercept(client, sandbox.id, target, dial);
-      for (ByteBuf b : early) {
-        p.fireChannelRead(b);
+      if (w.isSuccess()) {
+        TunnelSwitch.handOver(ctx, px.config.interceptor(), sandbox.id, target, dial, earlyBytes());
       }
     });
   }
@@ -369,24 +330,12 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     closeUpstream();
-    if (!px.dialAllowed.test(dial)) {
+    if (!dialer.allowed(dial)) {
       upstreamUnreachable(target);
       return;
     }
     UpstreamHttpHandler handler = new UpstreamHttpHandler(this, ctx.channel());
-    Bootstrap b = new Bootstrap()
-        .group(ctx.channel().eventLoop())
-        .channel(px.transport.tcpClient())
-        .option(ChannelOption.AUTO_READ, false)
-        .option(ChannelOption.TCP_NODELAY, true)
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) px.limits().connectTimeout().toMillis())
-        .handler(new ChannelInitializer<Channel>() {
-          @Override
-          protected void initChannel(Channel ch) {
-            ch.pipeline().addLast(new HttpClientCodec(px.responseDecoderConfig(), false, false), handler);
-          }
-        });
-    b.connect(dial).addListener((ChannelFuture f) -> {
+    dialer.http(ctx.channel().eventLoop(), dial, handler).addListener((ChannelFuture f) -> {
       if (!f.isSuccess()) {
         upstreamUnreachable(target);
         return;
