@@ -193,6 +193,9 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
       // What follows a CONNECT head is tunnel payload, not HTTP: stop parsing it. The decoder
       // hands its leftover bytes to channelRead right here (re-entrantly), so they queue.
       ctx.pipeline().remove(HttpRequestDecoder.class);
+      if (state != State.DECIDING) {
+        return; // those leftover bytes already exceeded the limit and closed the connection
+      }
     } else {
       RequestCheck.Forward f = (RequestCheck.Forward) result;
       target = f.target();
@@ -222,7 +225,8 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
     if (outcome.isDone()) {
       resolved(target, connect, outcome.join()); // IP literal: no DNS, no thread hop
     } else {
-      outcome.whenComplete((o, err) -> ctx.executor().execute(() -> resolved(target, connect, o)));
+      outcome.whenComplete((o, err) -> ctx.executor().execute(() ->
+          resolved(target, connect, o != null ? o : new Destinations.Unresolvable("could not resolve " + target.host()))));
     }
   }
 
