@@ -88,11 +88,21 @@ public final class EgressProxy implements AutoCloseable {
 
   /**
    * Opens a listener for {@code sandbox}. A sandbox without rules yet gets deny-all. A unix
-   * socket is created with mode 0600 (any stale file at that path is replaced).
+   * socket is created with mode 0600 (any stale file at that path is replaced). Binding the same
+   * sandbox to the same address again returns the existing binding; another sandbox's address is
+   * refused with {@link IllegalArgumentException}.
    *
    * @throws UncheckedIOException if the address cannot be bound
    */
-  public Binding bind(SandboxId sandbox, ListenAddress address) {
+  public synchronized Binding bind(SandboxId sandbox, ListenAddress address) {
+    for (BindingImpl existing : bindings) {
+      if (existing.address().equals(address) || (address instanceof ListenAddress.Unix && existing.requested.equals(address))) {
+        if (!existing.sandbox().equals(sandbox)) {
+          throw new IllegalArgumentException(address + " is already the listener of sandbox " + existing.sandbox());
+        }
+        return existing; // idempotent: the reconciler may apply the same binding again
+      }
+    }
     SandboxState state = sandboxes.computeIfAbsent(sandbox,
         id -> new SandboxState(id, EgressPolicy.compile(RuleSet.denyAll())));
     ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
@@ -132,7 +142,7 @@ public final class EgressProxy implements AutoCloseable {
       InetSocketAddress local = (InetSocketAddress) listener.localAddress();
       actual = new ListenAddress.Tcp(((ListenAddress.Tcp) address).host(), local.getPort());
     }
-    BindingImpl binding = new BindingImpl(sandbox, actual, listener, connections);
+    BindingImpl binding = new BindingImpl(sandbox, address, actual, listener, connections);
     bindings.add(binding);
     refreshGuard();
     return binding;
@@ -231,12 +241,15 @@ public final class EgressProxy implements AutoCloseable {
 
   private final class BindingImpl implements Binding {
     private final SandboxId sandbox;
+    private final ListenAddress requested;
     private final ListenAddress address;
     private final Channel listener;
     private final ChannelGroup connections;
 
-    BindingImpl(SandboxId sandbox, ListenAddress address, Channel listener, ChannelGroup connections) {
+    BindingImpl(SandboxId sandbox, ListenAddress requested, ListenAddress address, Channel listener,
+        ChannelGroup connections) {
       this.sandbox = sandbox;
+      this.requested = requested;
       this.address = address;
       this.listener = listener;
       this.connections = connections;
