@@ -10,6 +10,7 @@ import dev.sbx.egress.policy.AddressGuard;
 import dev.sbx.egress.policy.EgressPolicy;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
@@ -36,6 +37,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * The egress proxy: one process-wide instance serving every sandbox. Each sandbox gets its own
@@ -124,7 +126,7 @@ public final class EgressProxy implements AutoCloseable {
       b.channel(transport.tcpServer()).childOption(ChannelOption.TCP_NODELAY, true);
       socketAddress = new InetSocketAddress(t.host(), t.port());
     }
-    io.netty.channel.ChannelFuture f = b.bind(socketAddress).awaitUninterruptibly();
+    ChannelFuture f = b.bind(socketAddress).awaitUninterruptibly();
     if (!f.isSuccess()) {
       throw new UncheckedIOException("cannot listen on " + address,
           f.cause() instanceof IOException io ? io : new IOException(f.cause()));
@@ -193,7 +195,7 @@ public final class EgressProxy implements AutoCloseable {
   }
 
   /** Test interlock: dials to addresses failing {@code allowed} are refused (502) instead of made. */
-  void restrictDials(java.util.function.Predicate<InetSocketAddress> allowed) {
+  void restrictDials(Predicate<InetSocketAddress> allowed) {
     px.dialAllowed = allowed;
   }
 
