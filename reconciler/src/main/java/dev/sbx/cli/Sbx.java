@@ -2,6 +2,8 @@ package dev.sbx.cli;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 /**
  * The {@code sbx} command. The root only lists subcommands; each subcommand is its own class.
@@ -11,8 +13,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = SbxVersion.class,
     description = "Declarative, GitOps-style reconciler for AI-agent sandboxes.",
-    subcommands = {CommandLine.HelpCommand.class})
+    subcommands = {CommandLine.HelpCommand.class, KitCommand.class})
 public final class Sbx {
+
+  @Option(names = "--debug", scope = ScopeType.INHERIT,
+      description = "Print stack traces for errors (also SBX_DEBUG=1).")
+  boolean debug;
 
   public static void main(String[] args) {
     System.exit(newCommandLine().execute(args));
@@ -20,6 +26,6 @@ public final class Sbx {
 
   /** The fully configured command line; tests use this to run commands in-process. */
   public static CommandLine newCommandLine() {
-    return new CommandLine(new Sbx());
+    return new CommandLine(new Sbx()).setExecutionExceptionHandler(new ErrorHandler());
   }
 }

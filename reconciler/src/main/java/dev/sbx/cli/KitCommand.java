@@ -1,0 +1,13 @@
+package dev.sbx.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code sbx kit}: work with kit directories (validate, render). */
+@Command(
+    name = "kit",
+    mixinStandardHelpOptions = true,
+    versionProvider = SbxVersion.class,
+    description = "Validate and render kits (Docker Sandboxes spec.yaml directories).",
+    subcommands = {CommandLine.HelpCommand.class, KitValidateCommand.class, KitRenderCommand.class})
+final class KitCommand {}

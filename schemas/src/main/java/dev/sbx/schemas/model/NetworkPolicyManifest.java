@@ -1,0 +1,44 @@
+package dev.sbx.schemas.model;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * {@code kind: NetworkPolicy}: a constraint that narrows what kits ask for; deny always wins.
+ *
+ * @param defaultMode {@code spec.default}
+ * @param allow host patterns allowed in addition to the mode's baseline
+ * @param deny host patterns always blocked
+ */
+public record NetworkPolicyManifest(
+    String name, DefaultMode defaultMode, List<String> allow, List<String> deny)
+    implements Manifest {
+  public NetworkPolicyManifest {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(defaultMode, "defaultMode");
+    allow = Copies.list(allow);
+    deny = Copies.list(deny);
+  }
+
+  @Override
+  public String kind() {
+    return "NetworkPolicy";
+  }
+
+  /** {@code allow-all | balanced | deny-all}. */
+  public enum DefaultMode {
+    ALLOW_ALL("allow-all"),
+    BALANCED("balanced"),
+    DENY_ALL("deny-all");
+
+    private final String yamlName;
+
+    DefaultMode(String yamlName) {
+      this.yamlName = yamlName;
+    }
+
+    public String yamlName() {
+      return yamlName;
+    }
+  }
+}
