@@ -2,8 +2,8 @@ package dev.sbx.cli;
 
 import dev.sbx.egress.EgressServer;
 import dev.sbx.egress.api.EgressConfig;
-import dev.sbx.egress.api.InvalidRuleException;
 import dev.sbx.egress.api.ListenAddress;
+import dev.sbx.egress.api.Rule;
 import dev.sbx.egress.api.RuleSet;
 import dev.sbx.egress.tls.CertificateAuthority;
 import dev.sbx.egress.tls.InterceptionListener;
@@ -12,6 +12,7 @@ import dev.sbx.egress.tls.TlsInterceptor;
 import dev.sbx.egress.tls.UpstreamTls;
 import dev.sbx.secrets.Secrets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -36,10 +37,16 @@ public final class EgressServeCommand implements Callable<Integer> {
   @Option(names = "--listen", paramLabel = "HOST:PORT", description = "Listen address (default ${DEFAULT-VALUE})")
   String listen = "127.0.0.1:3128";
 
-  @Option(names = "--allow", paramLabel = "RULE", description = "Allow rule (host, *.x, **.x, host:port, CIDR); repeatable")
+  @Option(names = "--policy", paramLabel = "FILE",
+      description = "A file with one NetworkPolicy manifest (apiVersion: sbx/v1) whose rules the proxy enforces")
+  Path policy;
+
+  @Option(names = "--allow", paramLabel = "RULE",
+      description = "Allow rule (host, *.x, **.x, host:port, CIDR); repeatable; added to --policy's allows")
   List<String> allow = List.of();
 
-  @Option(names = "--decision-log", paramLabel = "FILE", description = "Append decision records as JSON lines to FILE")
+  @Option(names = {"--log", "--decision-log"}, paramLabel = "FILE",
+      description = "Append one decision record per request as a JSON line to FILE")
   Path decisionLog;
 
   @Option(names = "--secrets", description = "Inject stored secrets into requests to their bound hosts (TLS interception)")
@@ -58,15 +65,22 @@ public final class EgressServeCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** The policy file's rules (or deny-all without one) plus the {@code --allow} rules. */
+  private RuleSet rules() {
+    RuleSet base = policy == null ? RuleSet.allowing() : NetworkPolicyRules.load(policy);
+    if (allow.isEmpty()) {
+      return base;
+    }
+    List<Rule> allows = new ArrayList<>(base.allow());
+    for (String text : allow) {
+      allows.add(Rule.parse(text));
+    }
+    return new RuleSet(base.mode(), allows, base.deny());
+  }
+
   /** Starts the configured server (the caller closes it). */
   EgressServer start() {
-    RuleSet rules;
-    try {
-      rules = RuleSet.allowing(allow.toArray(String[]::new));
-    } catch (InvalidRuleException e) {
-      throw new dev.sbx.secrets.api.SecretsException(dev.sbx.secrets.api.SecretsException.Problem.BAD_INPUT, null,
-          e.getMessage(), "see the rule grammar in `sbx egress serve --help`");
-    }
+    RuleSet rules = rules();
     EgressConfig config = EgressConfig.defaults().withDecisionLogFile(decisionLog);
     if (secrets) {
       TlsInterceptor interceptor = new TlsInterceptor(

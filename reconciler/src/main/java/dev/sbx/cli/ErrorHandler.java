@@ -1,5 +1,6 @@
 package dev.sbx.cli;
 
+import dev.sbx.egress.api.InvalidRuleException;
 import dev.sbx.egress.tls.TlsSetupException;
 import dev.sbx.schemas.ManifestException;
 import dev.sbx.secrets.api.SecretsException;
@@ -52,6 +53,10 @@ final class ErrorHandler implements IExecutionExceptionHandler {
       boolean environment = s.problem() == SecretsException.Problem.KEY_UNAVAILABLE
           || s.problem() == SecretsException.Problem.IO;
       return Optional.of(userError(s.getMessage(), environment ? ExitCodes.ENVIRONMENT : ExitCodes.INVALID_INPUT));
+    }
+    if (ex instanceof InvalidRuleException r) {
+      return Optional.of(userError("invalid network rule '" + r.rule() + "': " + r.problem()
+          + (r.hint().isEmpty() ? "" : "\n    hint: " + r.hint()), ExitCodes.INVALID_INPUT));
     }
     if (ex instanceof TlsSetupException t) {
       return Optional.of(userError(t.getMessage(), ExitCodes.INVALID_INPUT));

@@ -59,4 +59,61 @@ class EgressServeCommandTest {
     assertEquals(2, r.exitCode(), r.err());
     assertTrue(r.err().contains("invalid network rule"), r.err());
   }
+
+  @Test
+  void policyFileRulesAreEnforced() throws Exception {
+    Path policy = state.resolve("policy.yaml");
+    java.nio.file.Files.writeString(policy, String.join("\n",
+        "apiVersion: sbx/v1",
+        "kind: NetworkPolicy",
+        "metadata: {name: team}",
+        "spec:",
+        "  default: deny-all",
+        "  allow: [\"api.github.com:443\"]",
+        "  deny: [\"*.pastebin.com\"]",
+        ""));
+    EgressServeCommand cmd = new EgressServeCommand();
+    new CommandLine(cmd).parseArgs("--state-dir", state.toString(), "--listen", "127.0.0.1:0",
+        "--policy", policy.toString(), "--log", state.resolve("decisions.jsonl").toString());
+    try (EgressServer server = cmd.start()) {
+      int port = ((ListenAddress.Tcp) server.address()).port();
+      // example.com is neither allowed nor resolved: the policy answers before any DNS lookup.
+      String denied = rawConnect(port, "example.com:443");
+      assertTrue(denied.startsWith("HTTP/1.1 403"), denied);
+      assertTrue(denied.contains("Blocked by network policy: domain example.com:443"), denied);
+      String deniedByRule = rawConnect(port, "x.pastebin.com:443");
+      assertTrue(deniedByRule.contains("*.pastebin.com"), deniedByRule);
+    }
+    assertTrue(java.nio.file.Files.readString(state.resolve("decisions.jsonl")).contains("example.com"));
+  }
+
+  @Test
+  void badRuleInPolicyFileNamesItsLine() throws Exception {
+    Path policy = state.resolve("bad.yaml");
+    java.nio.file.Files.writeString(policy, String.join("\n",
+        "apiVersion: sbx/v1",
+        "kind: NetworkPolicy",
+        "metadata: {name: team}",
+        "spec:",
+        "  default: deny-all",
+        "  allow:",
+        "    - api.github.com",
+        "    - \"exa mple.com\"",
+        ""));
+    CliRun r = CliRun.of("egress", "serve", "--policy", policy.toString(), "--state-dir", state.toString());
+    assertEquals(2, r.exitCode(), r.err());
+    assertTrue(r.err().contains("bad.yaml:8:"), r.err());
+    assertTrue(!r.err().contains("\tat "), "no stack trace: " + r.err());
+  }
+
+  private static String rawConnect(int port, String target) throws Exception {
+    try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+      s.setSoTimeout(10_000);
+      s.getOutputStream().write(("CONNECT " + target + " HTTP/1.1\r\nHost: " + target + "\r\n\r\n")
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      s.getOutputStream().flush();
+      byte[] buf = s.getInputStream().readNBytes(2048);
+      return new String(buf, java.nio.charset.StandardCharsets.UTF_8);
+    }
+  }
 }
