@@ -27,3 +27,13 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -q
   apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
+
+# sbx fetches the guest kernel with `apt-get download` (the Debian cloud kernel package), which
+# needs the package lists: fetch them once if this machine has none yet.
+if ! apt-cache show linux-image-cloud-amd64 >/dev/null 2>&1; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "sbx: apt package lists are missing (needed to fetch the guest kernel); run: sudo apt-get update" >&2
+    exit 5
+  fi
+  apt-get update -q
+fi
