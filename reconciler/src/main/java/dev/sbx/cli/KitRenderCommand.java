@@ -18,12 +18,14 @@ import picocli.CommandLine.Spec;
 /**
  * {@code sbx kit render PATH... [-o yaml|json]}: prints each kit in its canonical form, a
  * schemaVersion "2" document (v1 kits folded, args substituted). Several PATHs are rendered one
- * after the other (YAML: a multi-document stream; JSON: one document per line group, in order);
+ * after the other (YAML: a multi-document stream; JSON: one object each, in order);
  * stacking them into one sandbox is {@code sbx render}'s job. Nothing is printed unless every kit
  * loads.
  */
 @Command(name = "render", mixinStandardHelpOptions = true,
-    description = "Print kits in canonical schemaVersion \"2\" form.")
+    description = {"Print kits in canonical schemaVersion \"2\" form (v1 folded, args substituted).",
+        "Several PATHs are rendered one after the other (YAML: separated by ---; JSON: one",
+        "object each); they are not stacked. Nothing is printed unless every kit loads."})
 final class KitRenderCommand implements Callable<Integer> {
   enum Format { yaml, json }
 
@@ -46,6 +48,7 @@ final class KitRenderCommand implements Callable<Integer> {
     for (String path : paths) {
       kits.add(loader.load(sources.resolve(path)));
     }
+    options.checkEveryKitArgWasUsed(kits.stream().map(k -> k.kit().name()).toList());
     PrintWriter out = spec.commandLine().getOut();
     for (int i = 0; i < kits.size(); i++) {
       if (format == Format.yaml) {

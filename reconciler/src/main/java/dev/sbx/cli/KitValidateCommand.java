@@ -36,9 +36,11 @@ final class KitValidateCommand implements Callable<Integer> {
     KitLoader loader = new KitLoader(options.loadOptions());
     KitSources sources = KitSources.defaults();
     int invalid = 0;
+    java.util.List<String> names = new java.util.ArrayList<>();
     for (String path : paths) {
       try {
         LoadedKit kit = loader.load(sources.resolve(path));
+        names.add(kit.kit().name());
         for (Problem warning : kit.warnings()) {
           err.println(warning.file().displayName() + ":" + warning.position() + ": warning: "
               + warning.message() + (warning.hint() == null ? "" : "\n    hint: " + warning.hint()));
@@ -54,6 +56,9 @@ final class KitValidateCommand implements Callable<Integer> {
     }
     out.flush();
     err.flush();
+    if (invalid == 0) {
+      options.checkEveryKitArgWasUsed(names);
+    }
     return invalid == 0 ? ExitCodes.OK : ExitCodes.INVALID_INPUT;
   }
 }

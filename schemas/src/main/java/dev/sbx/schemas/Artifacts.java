@@ -64,6 +64,14 @@ final class Artifacts {
             }
             Path source = file;
             if (attrs.isSymbolicLink()) {
+              Path lexical = file.toAbsolutePath().getParent().resolve(Files.readSymbolicLink(file))
+                  .normalize();
+              if (!lexical.startsWith(kitRoot.toAbsolutePath().normalize())
+                  && !lexical.startsWith(realRoot)) {
+                problems.errorIn(new SourceFile(file, shown), "symlink that escapes the kit"
+                    + " directory (to " + lexical + ")", "copy the file into the kit instead");
+                return FileVisitResult.CONTINUE;
+              }
               Path resolved;
               try {
                 resolved = file.toRealPath();

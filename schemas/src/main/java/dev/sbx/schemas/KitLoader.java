@@ -94,8 +94,8 @@ public final class KitLoader {
     Problems problems = new Problems(doc.file(), doc.positions());
     JsonNode tree = doc.root();
     if (!tree.isObject()) {
-      problems.error("", "a kit spec must be a mapping of keys, not a "
-          + tree.getNodeType().name().toLowerCase(java.util.Locale.ROOT),
+      problems.error("", "a kit spec must be a mapping of keys, not "
+          + (tree.isArray() ? "a list" : tree.isString() ? "a string" : "a plain value"),
           "start with schemaVersion: \"2\"");
       problems.throwIfAny();
     }
@@ -108,6 +108,7 @@ public final class KitLoader {
       String name = text(tree, "name");
       Map<String, String> given = options.kitArgs().getOrDefault(name == null ? "" : name, Map.of());
       tree = ArgSubstitution.apply(tree, problems, given, options.strictArgs());
+      problems.throwIfAny();
       SchemaValidator.validate(SchemaValidator.Kind.KIT_V2, tree, problems);
       problems.throwIfAny();
       ObjectNode v2 = (ObjectNode) tree;

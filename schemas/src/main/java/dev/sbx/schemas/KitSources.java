@@ -33,6 +33,7 @@ import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.treewalk.TreeWalk;
 
 /**
@@ -127,6 +128,9 @@ public final class KitSources {
             "give a path relative to the repository root");
       }
       String ref = params.get("ref");
+      while (rest.endsWith("/")) {
+        rest = rest.substring(0, rest.length() - 1); // one cache entry per repository
+      }
       return new GitRef(original, rest, ref == null || ref.isEmpty() ? null : ref, dir);
     }
   }
@@ -182,8 +186,15 @@ public final class KitSources {
       Path work = Files.createTempDirectory(target.getParent(), ".fetch-");
       try {
         Path bare = work.resolve("repo.git");
-        try (Git git = Git.cloneRepository().setURI(ref.url()).setDirectory(bare.toFile())
-            .setBare(true).setCloneAllBranches(true).call()) {
+        try (Git git = Git.init().setDirectory(bare.toFile()).setBare(true).call()) {
+          // No automatic gc: it would run in a background thread inside a directory we delete.
+          var config = git.getRepository().getConfig();
+          config.setInt("gc", null, "auto", 0);
+          config.setBoolean("gc", null, "autoDetach", false);
+          config.save();
+          git.fetch().setRemote(ref.url()).setRefSpecs(
+              new RefSpec("+refs/heads/*:refs/heads/*"), new RefSpec("+refs/tags/*:refs/tags/*"))
+              .call();
           export(git.getRepository(), ref, commit, work.resolve("tree"));
         }
         try {
@@ -194,7 +205,7 @@ public final class KitSources {
           } // another sbx exported the same commit first
         }
       } finally {
-        deleteTree(work);
+        deleteQuietly(work);
       }
     } catch (GitAPIException | RuntimeException e) {
       if (e instanceof ManifestException m) {
@@ -264,9 +275,7 @@ public final class KitSources {
             }
           }
         } finally {
-          if (Files.exists(work)) {
-            deleteTree(work);
-          }
+          deleteQuietly(work);
         }
       } catch (IOException e) {
         throw new UncheckedIOException("cannot write the kit cache " + target, e);
@@ -340,6 +349,20 @@ public final class KitSources {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Best-effort cleanup of a temporary fetch directory: JGit may still be writing gc files into
+   * it from a background thread, and a leftover dot-directory in the cache harms nothing.
+   */
+  private static void deleteQuietly(Path root) {
+    for (int attempt = 0; attempt < 3 && Files.exists(root); attempt++) {
+      try {
+        deleteTree(root);
+      } catch (IOException | UncheckedIOException e) {
+        Thread.onSpinWait();
+      }
     }
   }
 

@@ -15,6 +15,9 @@ import java.util.Map;
 import org.snakeyaml.engine.v2.api.Dump;
 import org.snakeyaml.engine.v2.api.DumpSettings;
 import org.snakeyaml.engine.v2.common.FlowStyle;
+import org.snakeyaml.engine.v2.common.ScalarStyle;
+import org.snakeyaml.engine.v2.nodes.Tag;
+import org.snakeyaml.engine.v2.representer.StandardRepresenter;
 import org.snakeyaml.engine.v2.schema.CoreSchema;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.SerializationFeature;
@@ -40,7 +43,44 @@ public final class KitWriter {
         .setWidth(100)
         .setSplitLines(false)
         .build();
-    return new Dump(settings).dumpToString(toMap(kit));
+    return new Dump(settings, new SafeBlockRepresenter(settings)).dumpToString(toMap(kit));
+  }
+
+  /**
+   * Literal blocks ({@code |}) for readable multi-line text, but only where a literal block can
+   * hold the string exactly; otherwise double quotes. (snakeyaml-engine's own choice emits an
+   * unreadable block for text that starts with a line break followed by spaces.)
+   */
+  private static final class SafeBlockRepresenter extends StandardRepresenter {
+    SafeBlockRepresenter(DumpSettings settings) {
+      super(settings);
+      this.representers.put(String.class, data -> {
+        String s = (String) data;
+        ScalarStyle style = ScalarStyle.PLAIN;
+        if (s.indexOf('\n') >= 0) {
+          style = literalSafe(s) ? ScalarStyle.LITERAL : ScalarStyle.DOUBLE_QUOTED;
+        }
+        return representScalar(Tag.STR, s, style);
+      });
+    }
+
+    private static boolean literalSafe(String s) {
+      if (s.isEmpty() || Character.isWhitespace(s.charAt(0))) {
+        return false;
+      }
+      for (String line : s.split("\n", -1)) {
+        if (!line.isEmpty() && (Character.isWhitespace(line.charAt(line.length() - 1)))) {
+          return false;
+        }
+        for (int i = 0; i < line.length(); i++) {
+          char c = line.charAt(i);
+          if (c < ' ' || c == '\u007f' || c == '\ufeff') {
+            return false;
+          }
+        }
+      }
+      return true;
+    }
   }
 
   public static String toJson(Kit kit) {

@@ -39,6 +39,7 @@ final class SchemaValidator {
 
   private static final ObjectMapper JSON = JsonMapper.builder().build();
   private static final Map<Kind, Schema> SCHEMAS = load();
+  private static final Map<Kind, JsonNode> DOCUMENTS = documents();
 
   private SchemaValidator() {}
 
@@ -49,6 +50,14 @@ final class SchemaValidator {
       schemas.put(kind, registry.getSchema(schemaNode(kind)));
     }
     return schemas;
+  }
+
+  private static Map<Kind, JsonNode> documents() {
+    Map<Kind, JsonNode> docs = new EnumMap<>(Kind.class);
+    for (Kind kind : Kind.values()) {
+      docs.put(kind, schemaNode(kind));
+    }
+    return docs;
   }
 
   /** The schema document itself (for tests and for {@code sbx kit schema}). */
@@ -94,7 +103,9 @@ final class SchemaValidator {
         pointer = base;
       }
       reported.add(pointer);
-      problems.error(pointer, message(e.getValue(), pointer), hint(e.getValue()));
+      String description = description(kind, e.getValue());
+      problems.error(pointer, message(e.getValue(), pointer, description),
+          hint(e.getValue(), description));
     }
   }
 
@@ -115,9 +126,53 @@ final class SchemaValidator {
     return sb.toString();
   }
 
-  private static String message(Error error, String pointer) {
+  /** The {@code description} of the schema object that raised the error, if it has one. */
+  private static String description(Kind kind, Error error) {
+    NodePath fragment = error.getSchemaLocation() == null ? null
+        : error.getSchemaLocation().getFragment();
+    if (fragment == null) {
+      return null;
+    }
+    JsonNode root = DOCUMENTS.get(kind);
+    JsonNode node = root;
+    // pattern: the description sits beside the keyword; propertyNames: inside (maybe a $ref).
+    int depth = "propertyNames".equals(error.getKeyword()) ? fragment.getNameCount()
+        : fragment.getNameCount() - 1;
+    for (int i = 0; i < depth && node != null; i++) {
+      Object element = fragment.getElement(i);
+      node = element instanceof Integer n ? node.get(n) : node.get(String.valueOf(element));
+    }
+    if (node != null && node.has("$ref") && node.get("$ref").asString().startsWith("#/")) {
+      node = root.at(node.get("$ref").asString().substring(1));
+    }
+    JsonNode description = node == null || node.isMissingNode() ? null : node.get("description");
+    return description == null ? null : description.asString();
+  }
+
+  /** {@code allow[1]} for {@code /permissions/network/allow/1}; the last key otherwise. */
+  static String label(String pointer) {
+    if (pointer.isEmpty()) {
+      return "document";
+    }
+    String[] parts = pointer.substring(1).split("/");
+    StringBuilder suffix = new StringBuilder();
+    int i = parts.length - 1;
+    while (i > 0 && parts[i].matches("[0-9]+")) {
+      suffix.insert(0, "[" + parts[i] + "]");
+      i--;
+    }
+    return parts[i].replace("~1", "/").replace("~0", "~") + suffix;
+  }
+
+  private static String message(Error error, String pointer, String description) {
     String keyword = error.getKeyword();
-    String where = pointer.isEmpty() ? "document" : pointer.substring(pointer.lastIndexOf('/') + 1);
+    String where = label(pointer);
+    if (("pattern".equals(keyword) || "propertyNames".equals(keyword)) && description != null) {
+      JsonNode value = error.getInstanceNode();
+      String shown = "propertyNames".equals(keyword) ? error.getProperty()
+          : value == null ? "" : value.asString();
+      return "'" + where + "': '" + shown + "' is not valid: expected " + description;
+    }
     if ("additionalProperties".equals(keyword)) {
       return "unknown key '" + error.getProperty() + "'";
     }
@@ -133,23 +188,14 @@ final class SchemaValidator {
     return "'" + where + "': " + text;
   }
 
-  private static String hint(Error error) {
+  private static String hint(Error error, String description) {
     return switch (error.getKeyword() == null ? "" : error.getKeyword()) {
       case "additionalProperties" -> "check the spelling; see docs/schemas for the keys this"
           + " schemaVersion accepts";
-      case "pattern" -> patternHint(error);
+      case "pattern", "propertyNames" -> description != null ? null
+          : "the value must match the pattern";
       case "type" -> "quote the value if it is text, or fix its type";
       default -> null;
     };
-  }
-
-  private static String patternHint(Error error) {
-    JsonNode schemaNode = error.getSchemaNode();
-    JsonNode parent = schemaNode;
-    String description = null;
-    if (parent != null && parent.isObject() && parent.has("description")) {
-      description = parent.get("description").asString();
-    }
-    return description != null ? "expected " + description : "the value must match the pattern";
   }
 }

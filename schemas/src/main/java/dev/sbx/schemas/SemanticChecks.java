@@ -180,7 +180,7 @@ final class SemanticChecks {
       String fp = "/setup/files/" + i;
       if (!f.path().startsWith("/")) {
         p.error(fp + "/path", "setup file path '" + f.path() + "' must be absolute",
-            "write the full path, e.g. /home/agent/" + f.path());
+            "start it with /, e.g. /home/agent/...");
       }
       if (f.path().contains("${")) {
         p.error(fp + "/path", "placeholders are not expanded in a setup file path", null);

@@ -73,7 +73,7 @@ final class YamlReader {
           + maxBytes + " bytes", "a manifest is small text; check that this is the right file");
     }
     String text = decodeUtf8(file, bytes);
-    if (text.isBlank() || onlyComments(text)) {
+    if (text.isBlank() || (text.length() < 4096 && onlyComments(text))) {
       throw fail(file, Position.START, "file is empty", "a kit spec starts with schemaVersion: \"2\"");
     }
     LoadSettings settings =
@@ -106,7 +106,9 @@ final class YamlReader {
       JsonNode root = converter.convert(nodes.get(i), "", 0);
       docs.add(new YamlDocument(file, i, root, new Positions(converter.positions)));
     }
-    rejectTabIndentation(file, text, scalarLines);
+    if (text.indexOf('\t') >= 0) {
+      rejectTabIndentation(file, text, scalarLines);
+    }
     return docs;
   }
 
