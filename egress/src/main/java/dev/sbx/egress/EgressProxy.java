@@ -204,7 +204,7 @@ public final class EgressProxy implements AutoCloseable {
   }
 
   /** The addresses the proxy listens on, which no request may dial (it would loop). */
-  private void refreshGuard() {
+  private synchronized void refreshGuard() {
     Set<InetSocketAddress> own = new HashSet<>();
     for (BindingImpl b : bindings) {
       if (b.listener.localAddress() instanceof InetSocketAddress a) {

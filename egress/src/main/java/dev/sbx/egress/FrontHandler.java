@@ -3,26 +3,20 @@ package dev.sbx.egress;
 import dev.sbx.egress.api.Authority;
 import dev.sbx.egress.policy.Decision;
 import dev.sbx.egress.policy.EgressPolicy;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpRequestDecoder;
-import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -45,10 +39,12 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
 
   private final ProxyContext px;
   private final SandboxState sandbox;
+  private final Dialer dialer;
   private final ArrayDeque<Object> queue = new ArrayDeque<>();
   private long queuedBytes;
   private State state = State.IDLE;
   private boolean draining;
+  private boolean pendingFlush;
   private ChannelHandlerContext ctx;
 
   // The exchange in flight.
@@ -68,6 +64,7 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
   FrontHandler(ProxyContext px, SandboxState sandbox) {
     this.px = px;
     this.sandbox = sandbox;
+    this.dialer = px.dialer;
   }
 
   @Override
@@ -108,6 +105,12 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
       drainQueue();
     } finally {
       draining = false;
+      if (pendingFlush) {
+        pendingFlush = false;
+        if (upstream != null) {
+          upstream.flush(); // one flush per batch, not per message
+        }
+      }
     }
   }
 
@@ -131,7 +134,8 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
           if (msg instanceof HttpContent c) {
             exchange.bytesUp += c.content().readableBytes();
             boolean last = msg instanceof LastHttpContent;
-            upstream.writeAndFlush(c).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+            upstream.write(c).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+            pendingFlush = true;
             if (last) {
               state = responseDone ? State.IDLE : State.AWAIT_RESPONSE;
               if (responseDone) {
@@ -214,8 +218,12 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
       }
       ctx.channel().closeFuture().addListener(f -> sandbox.releaseTunnel());
     }
-    px.destinations.resolve(target, policy).whenComplete((outcome, err) ->
-        ctx.executor().execute(() -> resolved(target, connect, outcome)));
+    java.util.concurrent.CompletableFuture<Destinations.Outcome> outcome = px.destinations.resolve(target, policy);
+    if (outcome.isDone()) {
+      resolved(target, connect, outcome.join()); // IP literal: no DNS, no thread hop
+    } else {
+      outcome.whenComplete((o, err) -> ctx.executor().execute(() -> resolved(target, connect, o)));
+    }
   }
 
   private void resolved(Authority target, boolean connect, Destinations.Outcome outcome) {
@@ -252,7 +260,8 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
   // ---- tunnels -------------------------------------------------------------------------------
 
   private void openTunnel(Authority target, InetSocketAddress dial) {
-    if (!px.dialAllowed.test(dial)) {
+    closeUpstream(); // a plain-HTTP upstream from earlier requests on this connection is done
+    if (!dialer.allowed(dial)) {
       upstreamUnreachable(target);
       return;
     }
@@ -260,13 +269,7 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
       intercept(target, dial);
       return;
     }
-    Bootstrap b = new Bootstrap()
-        .group(ctx.channel().eventLoop())
-        .channel(px.transport.tcpClient())
-        .option(ChannelOption.AUTO_READ, false)
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) px.limits().connectTimeout().toMillis())
-        .handler(new ChannelInboundHandlerAdapter());
-    b.connect(dial).addListener((ChannelFuture f) -> {
+    dialer.tunnel(ctx.channel().eventLoop(), dial).addListener((ChannelFuture f) -> {
       if (!f.isSuccess()) {
         upstreamUnreachable(target);
         return;
@@ -277,35 +280,18 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
         return;
       }
       state = State.TUNNEL;
-      exchange.decision = "allow";
-      exchange.status = 200;
-      ctx.channel().closeFuture().addListener(c -> exchange.log(px.log, sandbox.id.value()));
+      Exchange ex = exchange;
+      ex.decision = "allow";
+      ex.status = 200;
+      ctx.channel().closeFuture().addListener(c -> ex.log(px.log, sandbox.id.value()));
       ctx.writeAndFlush(Responses.connectionEstablished()).addListener((ChannelFuture w) -> {
         if (!w.isSuccess()) {
           up.close();
           return;
         }
-        startRelay(up);
+        TunnelSwitch.relay(ctx, this, up, earlyBytes(), ex);
       });
     });
-  }
-
-  private void startRelay(Channel up) {
-    Exchange ex = exchange;
-    List<ByteBuf> early = earlyBytes();
-    ChannelPipeline p = ctx.pipeline();
-    p.remove(HttpResponseEncoder.class);
-    up.pipeline().addLast(new RelayHandler(ctx.channel(), n -> ex.bytesDown += n));
-    up.closeFuture().addListener(c -> RelayHandler.closeOnFlush(ctx.channel()));
-    Channel client = ctx.channel();
-    p.replace(this, "relay", new RelayHandler(up, n -> ex.bytesUp += n));
-    for (ByteBuf b : early) {
-      ex.bytesUp += b.readableBytes();
-      up.write(b);
-    }
-    up.flush();
-    up.read();
-    client.read();
   }
 
   private void intercept(Authority target, InetSocketAddress dial) {
@@ -315,18 +301,8 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
     exchange.status = 200;
     exchange.log(px.log, sandbox.id.value());
     ctx.writeAndFlush(Responses.connectionEstablished()).addListener((ChannelFuture w) -> {
-      if (!w.isSuccess()) {
-        return;
-      }
-      List<ByteBuf> early = earlyBytes();
-      Channel client = ctx.channel();
-      ChannelPipeline p = ctx.pipeline();
-      while (p.last() != null) {
-        p.removeLast();
-      }
-      px.config.interceptor().intercept(client, sandbox.id, target, dial);
-      for (ByteBuf b : early) {
-        p.fireChannelRead(b);
+      if (w.isSuccess()) {
+        TunnelSwitch.handOver(ctx, px.config.interceptor(), sandbox.id, target, dial, earlyBytes());
       }
     });
   }
@@ -354,24 +330,12 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     closeUpstream();
-    if (!px.dialAllowed.test(dial)) {
+    if (!dialer.allowed(dial)) {
       upstreamUnreachable(target);
       return;
     }
     UpstreamHttpHandler handler = new UpstreamHttpHandler(this, ctx.channel());
-    Bootstrap b = new Bootstrap()
-        .group(ctx.channel().eventLoop())
-        .channel(px.transport.tcpClient())
-        .option(ChannelOption.AUTO_READ, false)
-        .option(ChannelOption.TCP_NODELAY, true)
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) px.limits().connectTimeout().toMillis())
-        .handler(new ChannelInitializer<Channel>() {
-          @Override
-          protected void initChannel(Channel ch) {
-            ch.pipeline().addLast(new HttpClientCodec(px.responseDecoderConfig(), false, false), handler);
-          }
-        });
-    b.connect(dial).addListener((ChannelFuture f) -> {
+    dialer.http(ctx.channel().eventLoop(), dial, handler).addListener((ChannelFuture f) -> {
       if (!f.isSuccess()) {
         upstreamUnreachable(target);
         return;
@@ -396,7 +360,7 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
     out.headers().set(HttpHeaderNames.HOST, target.port() == 80 ? target.host().uriHost() : target.toString());
     upstreamHandler.begin(exchange, request.method().equals(HttpMethod.HEAD));
     upstream.write(out).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
-    upstream.flush();
+    pendingFlush = true;
     if (HttpUtil.is100ContinueExpected(request)) {
       ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
     }
@@ -481,7 +445,7 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
     if (close) {
       state = State.CLOSED;
       releaseQueue();
-      ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+      ctx.writeAndFlush(response).addListener(f -> LingeringClose.after(ctx.channel()));
       return;
     }
     ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);

@@ -10,6 +10,7 @@ final class ProxyContext {
   final Transport transport;
   final Destinations destinations;
   final RingDecisionLog log;
+  final Dialer dialer;
   /** A last interlock before any dial; tests restrict it to loopback so a bug cannot reach out. */
   volatile java.util.function.Predicate<java.net.InetSocketAddress> dialAllowed = a -> true;
 
@@ -18,6 +19,7 @@ final class ProxyContext {
     this.transport = transport;
     this.destinations = destinations;
     this.log = log;
+    this.dialer = new Dialer(this);
   }
 
   Limits limits() {

@@ -59,6 +59,10 @@ final class RequestCheck {
       return framing;
     }
     String uri = req.uri();
+    if (!visibleAscii(uri) || (!hosts.isEmpty() && !visibleAscii(hosts.get(0)))) {
+      // The decoder reads bytes as ISO-8859-1; a UTF-8 host would be misread. Clients send punycode.
+      return new Reject(HttpResponseStatus.BAD_REQUEST, "request target and Host must be ASCII (use punycode)");
+    }
     if (req.method().equals(HttpMethod.CONNECT)) {
       if (h.contains(HttpHeaderNames.TRANSFER_ENCODING) || h.getInt(HttpHeaderNames.CONTENT_LENGTH, 0) != 0) {
         return new Reject(HttpResponseStatus.BAD_REQUEST, "CONNECT must not carry a body");
@@ -119,6 +123,16 @@ final class RequestCheck {
       }
     }
     return new Forward(target, path);
+  }
+
+  private static boolean visibleAscii(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c <= 0x20 || c >= 0x7f) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** RFC 9112 §6: one Transfer-Encoding, exactly "chunked", never together with Content-Length. */

@@ -85,7 +85,7 @@ final class UpstreamHttpHandler extends ChannelInboundHandlerAdapter {
     if (last && informational) {
       informational = false;
     }
-    client.writeAndFlush(msg).addListener((ChannelFutureListener) f -> {
+    client.write(msg).addListener((ChannelFutureListener) f -> {
       if (!f.isSuccess()) {
         ctx.close();
         return;
@@ -95,12 +95,18 @@ final class UpstreamHttpHandler extends ChannelInboundHandlerAdapter {
       }
     });
     if (done) {
+      client.flush();
       Exchange finished = exchange;
       exchange = null;
       if (finished != null) {
         front.responseComplete(this, keepAlive);
       }
     }
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    client.flush();
   }
 
   @Override

@@ -190,7 +190,9 @@ class BypassIT {
     connect(cases, "fullwidth letters", "\uff41\uff4c\uff4c\uff4f\uff57\uff45\uff44.example.com:{P}", 400);
     connect(cases, "ideographic full stop", "allowed\u3002example.com:{P}", 400);
     connect(cases, "zero-width space", "allowed\u200b.example.com:{P}", 400);
-    connect(cases, "Cyrillic homograph", "\u0430llowed.example.com:{P}", 403);
+    connect(cases, "Cyrillic homograph", "\u0430llowed.example.com:{P}", 400);
+    http(cases, "non-ASCII Host header", "http://allowed.example.com:{P}/", "\u0430llowed.example.com:{P}", 400);
+    http(cases, "Latin-1 byte in path", "http://allowed.example.com:{P}/\u00e9", "allowed.example.com:{P}", 400);
     connect(cases, "punycode homograph", "xn--llowed-2ve.example.com:{P}", 403);
     // Bad bytes and encodings.
     connect(cases, "NUL byte", "allowed.example.com\u0000.evil.test:{P}", 400);

@@ -38,6 +38,13 @@ import org.junit.jupiter.api.io.TempDir;
 class ProxyIT {
   static final SandboxId ID = SandboxId.of("dev");
   static final HostResolver RESOLVER = name -> {
+    if (name.equals("slow.example.com")) {
+      try {
+        Thread.sleep(1000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     if (name.endsWith("example.com")) {
       return List.of(InetAddress.getByName("127.0.0.1"));
     }
@@ -257,5 +264,114 @@ class ProxyIT {
       await(() -> lines(log).size() == 1, "standalone log line");
       assertTrue(lines(log).get(0).contains("\"sandbox\":\"standalone\""));
     }
+  }
+
+  @Test
+  void responsesOfEveryFramingComeBackIntact() throws Exception {
+    int port = startProxy(EgressConfig.defaults(), allowOrigin("api.example.com"));
+    try (ProxyConnection c = new ProxyConnection(port)) {
+      ProxyConnection.Response r = c.send(get("api.example.com", "/plain")).read();
+      assertEquals("upstream saw api.example.com:" + p + " /plain", r.body());
+      assertFalse(r.headers().containsKey("x-hop"), "headers named in Connection are hop-by-hop");
+      r = c.send(get("api.example.com", "/chunked")).read();
+      assertEquals("upstream saw api.example.com:" + p + " /chunked", r.body());
+      r = c.send(("HEAD http://api.example.com:" + p + "/head HTTP/1.1\r\nHost: api.example.com:" + p + "\r\n\r\n")).read(true);
+      assertEquals(200, r.status());
+      assertEquals("", r.body());
+      r = c.send(get("api.example.com", "/after-head")).read();
+      assertEquals("upstream saw api.example.com:" + p + " /after-head", r.body());
+      r = c.send(get("api.example.com", "/close")).read();
+      assertEquals("upstream saw api.example.com:" + p + " /close", r.body(), "close-delimited body, then EOF");
+      assertEquals("close", r.headers().get("connection"));
+    }
+  }
+
+  @Test
+  void proxyCredentialsAndUpgradesNeverLeave() throws Exception {
+    int port = startProxy(EgressConfig.defaults(), allowOrigin("api.example.com"));
+    try (ProxyConnection c = new ProxyConnection(port)) {
+      c.send("GET http://api.example.com:" + p + "/ HTTP/1.1\r\nHost: api.example.com:" + p + "\r\n"
+          + "Proxy-Authorization: Basic c2VjcmV0\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQAAP__\r\n"
+          + "Connection: Upgrade, HTTP2-Settings, X-Drop\r\nX-Drop: 1\r\nX-Keep: 1\r\n\r\n");
+      assertEquals(200, c.read().status());
+    }
+    List<String> names = origin.requests().get(0).headerNames();
+    assertTrue(names.contains("x-keep"), names.toString());
+    for (String gone : List.of("proxy-authorization", "upgrade", "http2-settings", "connection", "x-drop")) {
+      assertFalse(names.contains(gone), gone + " reached the origin: " + names);
+    }
+  }
+
+  @Test
+  void expectContinueIsAnsweredAfterTheDecision() throws Exception {
+    int port = startProxy(EgressConfig.defaults(), allowOrigin("api.example.com"));
+    try (ProxyConnection c = new ProxyConnection(port)) {
+      c.send("POST http://api.example.com:" + p + "/up HTTP/1.1\r\nHost: api.example.com:" + p
+          + "\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n");
+      assertEquals(100, c.read().status());
+      c.send("hello");
+      assertEquals(200, c.read().status());
+    }
+    try (ProxyConnection c = new ProxyConnection(port)) {
+      c.send("POST http://evil.example.com:" + p + "/up HTTP/1.1\r\nHost: evil.example.com:" + p
+          + "\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n");
+      assertEquals(403, c.read().status());
+      assertTrue(c.closedByPeer());
+    }
+    assertEquals(1, origin.requests().size());
+  }
+
+  @Test
+  void interceptorTakesOverAllowedTunnelsItWants() throws Exception {
+    List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    dev.sbx.egress.api.TunnelInterceptor echo = new dev.sbx.egress.api.TunnelInterceptor() {
+      @Override
+      public boolean wants(SandboxId sandbox, dev.sbx.egress.api.Authority target) {
+        return target.host().value().equals("intercepted.example.com");
+      }
+
+      @Override
+      public void intercept(io.netty.channel.Channel client, SandboxId sandbox, dev.sbx.egress.api.Authority target,
+          java.net.InetSocketAddress dial) {
+        seen.add(sandbox + " " + target + " " + dial.getAddress().getHostAddress());
+        client.pipeline().addLast(new io.netty.channel.ChannelInboundHandlerAdapter() {
+          @Override
+          public void channelRead(io.netty.channel.ChannelHandlerContext ctx, Object msg) {
+            ctx.writeAndFlush(msg);
+            ctx.read();
+          }
+        });
+        client.read();
+      }
+    };
+    int port = startProxy(EgressConfig.defaults().withInterceptor(echo), allowOrigin("**.example.com"));
+    try (ProxyConnection c = new ProxyConnection(port)) {
+      assertEquals(200, c.send("CONNECT intercepted.example.com:" + p + " HTTP/1.1\r\n\r\n").read(true).status());
+      c.send("HTTP/1.1 299 Echo\r\nContent-Length: 0\r\n\r\n");
+      assertEquals(299, c.read().status());
+    }
+    assertEquals(List.of("dev intercepted.example.com:" + p + " 127.0.0.1"), seen);
+    try (ProxyConnection c = new ProxyConnection(port)) {
+      assertEquals(403, c.send("CONNECT intercepted.evil:" + p + " HTTP/1.1\r\n\r\n").read(true).status());
+    }
+    assertEquals(0, origin.connections());
+  }
+
+  @Test
+  void bytesBeforeADecisionAreBounded() throws Exception {
+    int port = startProxy(EgressConfig.defaults().withLimits(Limits.defaults().withMaxBufferedBytes(1024)),
+        allowOrigin("**.example.com"));
+    try (ProxyConnection c = new ProxyConnection(port)) {
+      // Pipelined in one write, so the proxy's first read (2 KiB) holds the head and more than the
+      // limit. (What the client sends later stays in the socket: no reads while deciding.)
+      byte[] head = ("CONNECT slow.example.com:" + p + " HTTP/1.1\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+      byte[] all = java.util.Arrays.copyOf(head, head.length + 4096);
+      c.send(all);
+      assertEquals(413, c.read(true).status());
+      assertTrue(c.closedByPeer());
+    }
+    assertEquals(0, origin.connections());
+    await(() -> proxy.decisionLog().records().size() == 1, "record of the refused tunnel");
+    assertEquals("error", proxy.decisionLog().records().get(0).decision());
   }
 }

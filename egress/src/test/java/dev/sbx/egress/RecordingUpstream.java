@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * chunked request bodies. Test infrastructure.
  */
 final class RecordingUpstream implements AutoCloseable {
-  record Request(String requestLine, String host, int bodyLength) {}
+  record Request(String requestLine, String host, int bodyLength, List<String> headerNames) {}
 
   private final ServerSocket server;
   private final AtomicInteger connections = new AtomicInteger();
@@ -77,9 +77,11 @@ final class RecordingUpstream implements AutoCloseable {
         String host = "";
         long contentLength = 0;
         boolean chunked = false;
+        List<String> names = new java.util.ArrayList<>();
         for (String h; !(h = line(in)).isEmpty(); ) {
           int colon = h.indexOf(':');
           String name = h.substring(0, colon).trim().toLowerCase(Locale.ROOT);
+          names.add(name);
           String value = h.substring(colon + 1).trim();
           switch (name) {
             case "host" -> host = value;
@@ -102,12 +104,26 @@ final class RecordingUpstream implements AutoCloseable {
         } else {
           body = in.readNBytes((int) contentLength).length;
         }
-        requests.add(new Request(requestLine, host, body));
+        requests.add(new Request(requestLine, host, body, List.copyOf(names)));
         String path = requestLine.split(" ")[1];
         byte[] payload = ("upstream saw " + host + " " + path).getBytes(StandardCharsets.UTF_8);
-        out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: " + payload.length + "\r\n\r\n")
-            .getBytes(StandardCharsets.US_ASCII));
-        out.write(payload);
+        if (path.startsWith("/chunked")) {
+          out.write(("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + Integer.toHexString(payload.length)
+              + "\r\n").getBytes(StandardCharsets.US_ASCII));
+          out.write(payload);
+          out.write("\r\n0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        } else if (path.startsWith("/close")) {
+          out.write("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+          out.write(payload);
+          out.flush();
+          return;
+        } else {
+          out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nX-Hop: x\r\nConnection: X-Hop\r\n"
+              + "Content-Length: " + payload.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+          if (!requestLine.startsWith("HEAD ")) {
+            out.write(payload);
+          }
+        }
         out.flush();
       }
     } catch (IOException | RuntimeException e) {

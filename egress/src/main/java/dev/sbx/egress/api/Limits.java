@@ -50,6 +50,14 @@ public record Limits(
     return new Limits(maxInitialLineLength, maxHeaderSize, handshakeTimeout, idleTimeout, connectTimeout, n, maxBufferedBytes);
   }
 
+  public Limits withConnectTimeout(Duration d) {
+    return new Limits(maxInitialLineLength, maxHeaderSize, handshakeTimeout, idleTimeout, d, maxTunnelsPerSandbox, maxBufferedBytes);
+  }
+
+  public Limits withMaxBufferedBytes(int n) {
+    return new Limits(maxInitialLineLength, maxHeaderSize, handshakeTimeout, idleTimeout, connectTimeout, maxTunnelsPerSandbox, n);
+  }
+
   public Limits withMaxHeaderSize(int n) {
     return new Limits(maxInitialLineLength, n, handshakeTimeout, idleTimeout, connectTimeout, maxTunnelsPerSandbox, maxBufferedBytes);
   }

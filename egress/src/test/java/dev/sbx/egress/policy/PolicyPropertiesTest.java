@@ -57,6 +57,29 @@ class PolicyPropertiesTest {
     return CanonicalHost.parse(once.value()).equals(once) && CanonicalHost.parse(once.uriHost()).equals(once);
   }
 
+  /** Anything at all that parses has a canonical form that parses to itself. */
+  @Property(tries = 3000)
+  void canonicalisationIsIdempotentOverArbitraryInput(@ForAll("junk") String raw) {
+    CanonicalHost once;
+    try {
+      once = CanonicalHost.parse(raw);
+    } catch (InvalidHostException e) {
+      return;
+    }
+    try {
+      assertEquals(once, CanonicalHost.parse(once.value()));
+      assertEquals(once, CanonicalHost.parse(once.uriHost()));
+    } catch (InvalidHostException e) {
+      throw new AssertionError("canonical form of '" + raw + "' does not parse: " + once, e);
+    }
+  }
+
+  @Provide
+  Arbitrary<String> junk() {
+    return Arbitraries.strings().withChars("aBz09.-_:[]%xX\u3002\uff41\u0430\u200b \t\u0000/@*f")
+        .ofMinLength(1).ofMaxLength(20);
+  }
+
   @Property
   boolean spellingsOfOneNameAgree(@ForAll("spelling") String raw) throws InvalidHostException {
     return CanonicalHost.parse(raw).value().equals(raw.toLowerCase().replaceAll("\\.$", ""));
