@@ -19,7 +19,7 @@ struct stream {
     uint32_t id;
     enum stream_kind kind;
     int dead;        /* removed at the end of the loop iteration */
-    int orphan;      /* opened on a connection that has since gone away */
+    int orphan;      /* detached: opened on a connection that has since gone away */
     uint64_t window; /* bytes we may still send (STDOUT/STDERR/DATA) */
     uint64_t peer_window; /* bytes the host may still send us before violating flow control */
     uint64_t consumed;    /* host bytes consumed since our last CREDIT */
@@ -31,6 +31,7 @@ struct stream {
     int fd_in, fd_out, fd_err; /* -1 once closed */
     int exited;
     int status;
+    int tty;      /* stdout is a pseudo-terminal master (stderr merged into it) */
 
     /* tunnel */
     int sock;
@@ -104,7 +105,6 @@ int stream_accept_host_data(struct stream *s, const uint8_t *p, size_t n);
 void stream_consumed(struct stream *s, size_t n);
 int stream_write_inq(struct stream *s, int fd);
 void stream_on_credit(struct stream *s, const uint8_t *p, size_t n);
-void streams_on_host_hello(void);
 void streams_on_disconnect(void);
 
 /* exec.c */
@@ -117,7 +117,6 @@ void exec_write_stdin(struct stream *s);
 void exec_finish_if_done(struct stream *s);
 void exec_reap_children(void);
 void exec_kill_all(int sig);
-const char *exec_home_of(uid_t uid, char *out, size_t n);
 
 /* tunnel.c */
 int tunnel_listen(const char *addr, char *err, size_t errn);

@@ -7,10 +7,11 @@
 #include "agent.h"
 #include "dispatch.h"
 
-/* A host HELLO starts a host session. Streams from a previous connection are ended without
- * frames (stream ids start afresh with every connection). A HELLO inside a running session
- * means a new host connected without the agent seeing the old one leave (virtio-serial can
- * hide a quick reconnect): the agent then also answers with its own HELLO. */
+/* A host HELLO starts a host session. Streams of a previous connection were detached when it
+ * went away (their processes run on, invisible to the new host: stream ids start afresh with
+ * every connection). A HELLO inside a running session means a new host connected without the
+ * agent seeing the old one leave (virtio-serial can hide a quick reconnect): the agent
+ * detaches the old streams now and answers with its own HELLO. */
 static void on_host_hello(const uint8_t *p, size_t n)
 {
     struct strlist l;
@@ -24,9 +25,7 @@ static void on_host_hello(const uint8_t *p, size_t n)
     strlist_free(&l);
 
     if (A.session)
-        for (struct stream *s = A.streams; s; s = s->next)
-            s->orphan = 1;
-    streams_on_host_hello();
+        streams_on_disconnect();
     if (!A.hello_sent)
         chan_send_hello();
     A.session = 1;
@@ -112,7 +111,7 @@ void dispatch_frame(uint8_t type, uint32_t id, const uint8_t *p, size_t n)
             exec_start(id, p, n);
         return;
     }
-    if (!s || s->orphan)
+    if (!s)
         return; /* late frames for an ended stream (CREDIT after EXIT, ...) are normal */
     switch (type) {
     case T_CREDIT:

@@ -1,8 +1,6 @@
-/* EXEC streams: fork/exec with argv, environment, cwd, uid/gid and stdin; stdout and stderr
- * streamed under flow control; EXIT once the process has exited and its pipes are drained. */
+/* EXEC streams: start (spawn.c does the process), STDIN, SIGNAL, RESET; stdout and stderr
+ * streamed under flow control; EXIT once the process has exited and its output is drained. */
 #include <errno.h>
-#include <fcntl.h>
-#include <grp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,22 +11,7 @@
 #include <unistd.h>
 
 #include "agent.h"
-
-#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-
-extern char **environ;
-
-/* What the host asked for, decoded from the EXEC tagged list. */
-struct exec_req {
-    char **argv;
-    size_t argc;
-    char **envp;
-    size_t nenv;
-    const char *cwd;
-    uid_t uid;
-    gid_t gid;
-    int want_stdin;
-};
+#include "spawn.h"
 
 static void send_exit_error(uint32_t id, const char *error)
 {
@@ -42,265 +25,28 @@ static void send_exit_error(uint32_t id, const char *error)
     buf_free(&b);
 }
 
-static int parse_id(const char *s, unsigned long *out)
-{
-    if (!s || !*s)
-        return -1;
-    char *end;
-    errno = 0;
-    unsigned long v = strtoul(s, &end, 10);
-    if (errno || *end || v > 0xFFFFFFFEul || s[0] == '-')
-        return -1;
-    *out = v;
-    return 0;
-}
-
-/* Adds or replaces K=V (keys compared up to '='). */
-static void env_set(struct exec_req *r, const char *kv, int replace)
-{
-    const char *eq = strchr(kv, '=');
-    size_t klen = eq ? (size_t)(eq - kv) : strlen(kv);
-    for (size_t i = 0; i < r->nenv; i++) {
-        if (strncmp(r->envp[i], kv, klen) == 0 && r->envp[i][klen] == '=') {
-            if (replace) {
-                free(r->envp[i]);
-                r->envp[i] = strdup(kv);
-            }
-            return;
-        }
-    }
-    r->envp = realloc(r->envp, (r->nenv + 2) * sizeof *r->envp);
-    if (!r->envp)
-        abort();
-    r->envp[r->nenv++] = strdup(kv);
-    r->envp[r->nenv] = NULL;
-}
-
-static void req_free(struct exec_req *r)
-{
-    free(r->argv);
-    for (size_t i = 0; i < r->nenv; i++)
-        free(r->envp[i]);
-    free(r->envp);
-}
-
-const char *exec_home_of(uid_t uid, char *out, size_t n)
-{
-    char path[512];
-    char *passwd = read_small_file(sysroot_path("/etc/passwd", path, sizeof path), NULL);
-    snprintf(out, n, "%s", uid == 0 ? "/root" : "/");
-    if (!passwd)
-        return out;
-    /* name:pw:uid:gid:gecos:home:shell */
-    for (char *line = strtok(passwd, "\n"); line; line = strtok(NULL, "\n")) {
-        char *f[7] = {0};
-        int k = 0;
-        char *p = line;
-        f[k++] = p;
-        while (k < 7 && (p = strchr(p, ':'))) {
-            *p++ = 0;
-            f[k++] = p;
-        }
-        unsigned long u;
-        if (k >= 6 && parse_id(f[2], &u) == 0 && u == uid) {
-            snprintf(out, n, "%s", f[5]);
-            break;
-        }
-    }
-    free(passwd);
-    return out;
-}
-
-static const char *req_parse(struct exec_req *r, const struct strlist *l, char *home, size_t homen)
-{
-    memset(r, 0, sizeof *r);
-    r->argv = calloc(l->n + 1, sizeof *r->argv);
-    if (!r->argv)
-        abort();
-    size_t pos = 0;
-    const char *v;
-    while ((v = tag_next(l, "arg", &pos)))
-        r->argv[r->argc++] = (char *)v;
-    if (r->argc == 0)
-        return "EXEC needs at least one arg=";
-
-    /* Default ids are the agent's own: 0 in a VM (PROTOCOL.md), the caller's in test mode. */
-    unsigned long id = getuid();
-    if ((v = tag_get(l, "uid")) && parse_id(v, &id) < 0)
-        return "uid= must be a number";
-    r->uid = (uid_t)id;
-    id = getgid();
-    if ((v = tag_get(l, "gid")) && parse_id(v, &id) < 0)
-        return "gid= must be a number";
-    r->gid = (gid_t)id;
-    v = tag_get(l, "stdin");
-    r->want_stdin = v && strcmp(v, "1") == 0;
-    exec_home_of(r->uid, home, homen);
-    r->cwd = tag_get(l, "cwd");
-
-    /* configured environment, then the exec's own, then defaults for what is still missing */
-    for (size_t i = 0; i < A.nenv; i++)
-        env_set(r, A.env[i], 1);
-    pos = 0;
-    while ((v = tag_next(l, "env", &pos)))
-        if (strchr(v, '='))
-            env_set(r, v, 1);
-    env_set(r, "PATH=" DEFAULT_PATH, 0);
-    char kv[600];
-    snprintf(kv, sizeof kv, "HOME=%s", home);
-    env_set(r, kv, 0);
-    if (!r->envp)
-        env_set(r, "PATH=" DEFAULT_PATH, 0);
-    return NULL;
-}
-
-/* Runs in the child: never returns. Failures before exec go to errfd as text. */
-static void child(const struct exec_req *r, const char *home, int in, int out, int err, int errfd)
-    __attribute__((noreturn));
-static void child(const struct exec_req *r, const char *home, int in, int out, int err, int errfd)
-{
-    const char *stage = "dup2";
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL);
-    for (int sig = 1; sig < NSIG; sig++)
-        signal(sig, SIG_DFL); /* the agent ignores SIGPIPE; its children must not inherit that */
-    setsid();
-    if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0)
-        goto fail;
-    if (getuid() != r->uid || getgid() != r->gid || geteuid() == 0) {
-        stage = "setgroups";
-        if (setgroups(0, NULL) < 0 && (errno != EPERM || geteuid() == 0))
-            goto fail;
-        stage = "setgid";
-        if (setgid(r->gid) < 0)
-            goto fail;
-        stage = "setuid";
-        if (setuid(r->uid) < 0)
-            goto fail;
-    }
-    if (r->cwd) {
-        stage = "chdir";
-        if (chdir(r->cwd) < 0)
-            goto fail;
-    } else if (chdir(home) < 0 && chdir("/") < 0) {
-        stage = "chdir /";
-        goto fail;
-    }
-    environ = r->envp;
-    stage = "exec";
-    execvp(r->argv[0], r->argv);
-fail:;
-    char msg[512];
-    int e = errno;
-    int n = snprintf(msg, sizeof msg, "%s %s: %s", stage,
-                     strcmp(stage, "exec") == 0 ? r->argv[0] : (strcmp(stage, "chdir") == 0 ? r->cwd : ""),
-                     strerror(e));
-    if (n > 0) {
-        ssize_t ignored = write(errfd, msg, (size_t)n < sizeof msg ? (size_t)n : sizeof msg - 1);
-        (void)ignored;
-    }
-    _exit(127);
-}
-
 void exec_start(uint32_t id, const uint8_t *p, size_t n)
 {
-    struct strlist l;
-    if (strlist_parse(p, n, &l) < 0) {
-        send_exit_error(id, "malformed EXEC payload");
+    struct spawned sp;
+    char err[512];
+    if (spawn_exec(p, n, &sp, err, sizeof err) < 0) {
+        send_exit_error(id, err);
         return;
     }
-    struct exec_req r;
-    char home[512];
-    const char *bad = req_parse(&r, &l, home, sizeof home);
-    if (bad) {
-        send_exit_error(id, bad);
-        req_free(&r);
-        strlist_free(&l);
-        return;
-    }
-
-    int in[2] = {-1, -1}, out[2], err[2], ep[2];
-    if (pipe2(out, O_CLOEXEC) < 0) {
-        send_exit_error(id, strerror(errno));
-        goto done;
-    }
-    if (pipe2(err, O_CLOEXEC) < 0 || pipe2(ep, O_CLOEXEC) < 0) {
-        send_exit_error(id, strerror(errno));
-        close(out[0]);
-        close(out[1]);
-        goto done;
-    }
-    if (r.want_stdin) {
-        if (pipe2(in, O_CLOEXEC) < 0)
-            in[0] = in[1] = -1;
-    } else {
-        in[0] = open("/dev/null", O_RDONLY | O_CLOEXEC);
-    }
-    if (in[0] < 0 && pipe2(in, O_CLOEXEC) == 0) { /* no /dev/null: a pipe nobody writes to */
-        close(in[1]);
-        in[1] = -1;
-    }
-
-    pid_t pid = fork();
-    if (pid == 0)
-        child(&r, home, in[0], out[1], err[1], ep[1]);
-    int fork_errno = errno;
-    close(out[1]);
-    close(err[1]);
-    close(ep[1]);
-    if (in[0] >= 0)
-        close(in[0]);
-
-    char msg[512];
-    ssize_t got = 0;
-    if (pid > 0) {
-        /* The error pipe closes on exec (CLOEXEC) or carries why the child gave up. */
-        for (;;) {
-            ssize_t k = read(ep[0], msg + got, sizeof msg - 1 - (size_t)got);
-            if (k < 0 && errno == EINTR)
-                continue;
-            if (k <= 0 || (got += k) >= (ssize_t)sizeof msg - 1)
-                break;
-        }
-    }
-    close(ep[0]);
-    if (pid < 0 || got > 0) {
-        if (pid > 0) {
-            msg[got] = 0;
-            while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-                ;
-        } else {
-            snprintf(msg, sizeof msg, "fork: %s", strerror(fork_errno));
-        }
-        send_exit_error(id, msg);
-        close(out[0]);
-        close(err[0]);
-        if (in[1] >= 0)
-            close(in[1]);
-        goto done;
-    }
-
     struct stream *s = stream_new(id, STREAM_EXEC);
-    s->pid = pid;
-    s->fd_out = out[0];
-    s->fd_err = err[0];
-    s->fd_in = in[1];
-    fcntl(s->fd_out, F_SETFL, O_NONBLOCK);
-    fcntl(s->fd_err, F_SETFL, O_NONBLOCK);
-    if (s->fd_in >= 0)
-        fcntl(s->fd_in, F_SETFL, O_NONBLOCK);
+    s->pid = sp.pid;
+    s->tty = sp.tty;
+    s->fd_in = sp.fd_in;
+    s->fd_out = sp.fd_out;
+    s->fd_err = sp.fd_err;
 
     struct buf b = {0};
     struct tl_builder t;
     tl_begin(&t, &b);
-    tl_addf(&t, "pid=%d", (int)pid);
+    tl_addf(&t, "pid=%d", (int)sp.pid);
     tl_end(&t);
     chan_send_buf(T_STARTED, id, &b);
     buf_free(&b);
-done:
-    req_free(&r);
-    strlist_free(&l);
 }
 
 void exec_on_stdin(struct stream *s, const uint8_t *p, size_t n)
@@ -327,6 +73,10 @@ void exec_write_stdin(struct stream *s)
         return;
     }
     if (s->in_eof && buf_avail(&s->inq) == 0) {
+        if (s->tty) { /* a terminal has no half close: end input as a user would, with ^D */
+            ssize_t ignored = write(s->fd_in, "\x04", 1);
+            (void)ignored;
+        }
         close(s->fd_in);
         s->fd_in = -1;
     }
@@ -341,6 +91,17 @@ void exec_on_signal(struct stream *s, const uint8_t *p, size_t n)
         return;
     }
     const char *v = tag_get(&l, "signal");
+    const char *rows = tag_get(&l, "rows"), *cols = tag_get(&l, "cols");
+    unsigned long nr, nc;
+    if (rows && cols && s->tty && s->fd_out >= 0 && parse_id(rows, &nr) == 0 && parse_id(cols, &nc) == 0 &&
+        nr > 0 && nr < 10000 && nc > 0 && nc < 10000) {
+        struct winsize ws = {.ws_row = (unsigned short)nr, .ws_col = (unsigned short)nc};
+        ioctl(s->fd_out, TIOCSWINSZ, &ws); /* the kernel sends SIGWINCH to the foreground group */
+        if (!v) {
+            strlist_free(&l);
+            return;
+        }
+    }
     if (parse_id(v, &sig) < 0 || sig < 1 || sig >= (unsigned long)NSIG) {
         strlist_free(&l);
         stream_fail(s, "SIGNAL needs signal=<1..64>");

@@ -123,9 +123,11 @@ static void switch_to_root_disk(void)
         agent_log("%s: expected \"DEVICE [FSTYPE [OPTIONS]]\"", ROOT_FILE);
         return;
     }
-    /* The block device node appears asynchronously after virtio_blk probes it. */
+    /* The block device node appears asynchronously after virtio_blk probes it. A deadline,
+     * not a count: under TCG a 20 ms sleep can take ten times as long. */
     struct stat st;
-    for (int i = 0; i < 500 && stat(dev, &st) < 0; i++)
+    int64_t deadline = now_ms() + 10000;
+    while (stat(dev, &st) < 0 && now_ms() < deadline)
         sleep_ms(20);
     mkdir_p(NEWROOT, 0755);
     if (mount(dev, NEWROOT, type, 0, opts[0] ? opts : NULL) < 0) {

@@ -101,14 +101,14 @@ static void setup_signals(void)
 enum slot_kind { SLOT_SIGNAL, SLOT_CHANNEL, SLOT_LISTENER, SLOT_OUT, SLOT_ERR, SLOT_IN, SLOT_SOCK };
 struct slot {
     enum slot_kind kind;
-    uint32_t stream;
+    struct stream *stream; /* valid through handle(): streams are freed only by the sweep */
 };
 
 static struct pollfd *pfds;
 static struct slot *slots;
 static size_t nslots, capslots;
 
-static void add(int fd, short events, enum slot_kind kind, uint32_t stream)
+static void add(int fd, short events, enum slot_kind kind, struct stream *stream)
 {
     if (fd < 0 || events == 0)
         return;
@@ -131,23 +131,23 @@ static void build_pollset(void)
 {
     nslots = 0;
     int out_full = buf_avail(&A.out) > OUT_HIGH_WATER;
-    add(A.sig_fd, POLLIN, SLOT_SIGNAL, 0);
+    add(A.sig_fd, POLLIN, SLOT_SIGNAL, NULL);
     if (A.chan_fd >= 0)
-        add(A.chan_fd, (short)((out_full ? 0 : POLLIN) | (buf_avail(&A.out) ? POLLOUT : 0)), SLOT_CHANNEL, 0);
+        add(A.chan_fd, (short)((out_full ? 0 : POLLIN) | (buf_avail(&A.out) ? POLLOUT : 0)), SLOT_CHANNEL, NULL);
     if (A.proxy_fd >= 0 && A.session && !out_full)
-        add(A.proxy_fd, POLLIN, SLOT_LISTENER, 0);
+        add(A.proxy_fd, POLLIN, SLOT_LISTENER, NULL);
     for (struct stream *s = A.streams; s; s = s->next) {
         if (s->dead)
             continue;
         int readable = stream_may_send(s) && !out_full;
         if (s->kind == STREAM_EXEC) {
-            add(s->fd_out, readable ? POLLIN : 0, SLOT_OUT, s->id);
-            add(s->fd_err, readable ? POLLIN : 0, SLOT_ERR, s->id);
-            add(s->fd_in, buf_avail(&s->inq) ? POLLOUT : 0, SLOT_IN, s->id);
+            add(s->fd_out, readable ? POLLIN : 0, SLOT_OUT, s);
+            add(s->fd_err, readable ? POLLIN : 0, SLOT_ERR, s);
+            add(s->fd_in, buf_avail(&s->inq) ? POLLOUT : 0, SLOT_IN, s);
         } else {
             short ev = (short)((readable && s->opened && !s->local_eof ? POLLIN : 0) |
                                (buf_avail(&s->inq) ? POLLOUT : 0));
-            add(s->sock, ev, SLOT_SOCK, s->id);
+            add(s->sock, ev, SLOT_SOCK, s);
         }
     }
 }
@@ -178,8 +178,8 @@ static void handle(size_t i)
             tunnel_accept();
         return;
     }
-    struct stream *s = stream_find(sl.stream);
-    if (!s)
+    struct stream *s = sl.stream;
+    if (s->dead)
         return;
     switch (sl.kind) {
     case SLOT_OUT:

@@ -21,10 +21,11 @@ struct stream *stream_new(uint32_t id, enum stream_kind kind)
     return s;
 }
 
+/* Live streams of the current connection; detached ones have no id any more. */
 struct stream *stream_find(uint32_t id)
 {
     for (struct stream *s = A.streams; s; s = s->next)
-        if (s->id == id && !s->dead)
+        if (s->id == id && !s->dead && !s->orphan)
             return s;
     return NULL;
 }
@@ -142,18 +143,6 @@ void stream_on_credit(struct stream *s, const uint8_t *p, size_t n)
     s->window += get_u32(p);
 }
 
-void streams_on_host_hello(void)
-{
-    for (struct stream *s = A.streams; s; s = s->next) {
-        if (s->dead || !s->orphan)
-            continue;
-        if (s->kind == STREAM_EXEC)
-            exec_kill(s);
-        else
-            tunnel_abort(s);
-    }
-}
-
 void streams_on_disconnect(void)
 {
     for (struct stream *s = A.streams; s; s = s->next) {
@@ -163,7 +152,8 @@ void streams_on_disconnect(void)
             tunnel_abort(s); /* its other half, the host's proxy connection, is gone */
             continue;
         }
-        /* Processes keep running; nobody will send them more stdin. */
+        /* Detached: the process runs on until it exits by itself, its output is read and
+         * dropped, and nobody will send it more stdin. */
         s->orphan = 1;
         buf_clear(&s->inq);
         if (s->fd_in >= 0) {

@@ -202,6 +202,20 @@ class AgentIT {
     }
 
     @Test
+    void commandLineVersionAndUsage() throws Exception {
+        Path bin = binary();
+        Process version = new ProcessBuilder(bin.toString(), "--version").redirectErrorStream(true).start();
+        String text = new String(version.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, version.waitFor());
+        assertEquals("sbx-agent/" + GuestAgentBinary.version() + " protocol 1\n", text);
+
+        Process noChannel = new ProcessBuilder(bin.toString(), "--no-init").redirectErrorStream(true).start();
+        String err = new String(noChannel.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(2, noChannel.waitFor(), "not PID 1 and no --channel is a usage error");
+        assertTrue(err.contains("--channel"), err);
+    }
+
+    @Test
     void exitCodeAndSeparateOrderedStreams() throws Exception {
         ExecResult r = run(1, "arg=sh", "arg=-c",
                 "arg=for i in 1 2 3; do echo out$i; echo err$i >&2; done; exit 7");
@@ -286,6 +300,34 @@ class AgentIT {
         host.send(new Frame(Frame.STDIN, 1, new byte[0]));
         ExecResult r = collect(1, 0);
         assertEquals(sent.toString(), r.out());
+    }
+
+    @Test
+    void ttyGivesAControllingTerminalThatResizes() throws Exception {
+        exec(1, "arg=sh", "arg=-c", "arg=tty; stty size; read line; echo got:$line; stty size", "tty=1", "rows=40",
+                "cols=100");
+        expect(Frame.STARTED, 1);
+        StringBuilder out = new StringBuilder();
+        while (!out.toString().contains("40 100")) {
+            out.append(expect(Frame.STDOUT, 1).text());
+        }
+        assertTrue(out.toString().startsWith("/dev/pts/"), out.toString());
+        host.send(Frame.of(Frame.SIGNAL, 1, List.of("rows=50", "cols=132")));
+        host.send(new Frame(Frame.STDIN, 1, "hello\n".getBytes(StandardCharsets.UTF_8)));
+        ExecResult r = collect(1, 0);
+        String rest = r.out();
+        assertTrue(rest.contains("got:hello"), rest);
+        assertTrue(rest.contains("50 132"), rest);
+        assertEquals("", r.err(), "stderr is the terminal too");
+        assertEquals("0", r.exitTag("code"));
+
+        exec(3, "arg=cat", "tty=1"); // ^D on an empty STDIN ends the input
+        expect(Frame.STARTED, 3);
+        host.send(new Frame(Frame.STDIN, 3, "abc\n".getBytes(StandardCharsets.UTF_8)));
+        host.send(new Frame(Frame.STDIN, 3, new byte[0]));
+        ExecResult cat = collect(3, 0);
+        assertTrue(cat.out().contains("abc"), cat.out());
+        assertEquals("0", cat.exitTag("code"));
     }
 
     @Test
@@ -432,28 +474,56 @@ class AgentIT {
         String bootId = hello.tag("boot_id");
         ExecResult daemon = run(1, "arg=sh", "arg=-c", "arg=sleep 60 >/dev/null 2>&1 & echo $!");
         long daemonPid = Long.parseLong(daemon.out().trim());
+        exec(5, "arg=cat", "stdin=1");
+        int reader = Integer.parseInt(expect(Frame.STARTED, 5).tag("pid"));
+        exec(3, "arg=sh", "arg=-c", "arg=while :; do echo tick; sleep 0.05; done"); // chatty, ignores stdin
+        int running = Integer.parseInt(expect(Frame.STARTED, 3).tag("pid"));
         try {
-            exec(3, "arg=sleep", "arg=60");
-            int running = Integer.parseInt(expect(Frame.STARTED, 3).tag("pid"));
-
             host.disconnect();
             host.accept(T);
             Frame again = host.next(T);
             assertEquals(Frame.HELLO, again.type());
             assertEquals(bootId, again.tag("boot_id"), "same agent, same boot");
             assertEquals("1", again.tag("ready"), "configured before the reconnect");
-            assertTrue(procExists(running), "an exec survives the host going away");
-            assertTrue(procExists(daemonPid));
-
-            // The new host's HELLO ends the old connection's streams silently: ids start afresh.
             sayHello();
-            awaitGone(running);
+
+            // The old connection's streams are detached: processes run on, the new host sees no
+            // frames for them, and their ids are free for the new connection.
+            awaitGone(reader); // its stdin was closed when the host went away, so cat finished
             assertNextIsPong();
+            assertTrue(procExists(running), "a running exec survives the host going away");
             assertTrue(procExists(daemonPid), "a background process outlives its exec stream");
             ExecResult fresh = run(3, "arg=sh", "arg=-c", "arg=echo $A");
             assertEquals("1\n", fresh.out());
+
+            // The detached process keeps being served (its output drained) and is reaped when it ends.
+            assertTrue(procExists(running));
+            ProcessHandle.of(running).ifPresent(ProcessHandle::destroy);
+            awaitGone(running);
+            assertNextIsPong();
         } finally {
             ProcessHandle.of(daemonPid).ifPresent(ProcessHandle::destroyForcibly);
+            ProcessHandle.of(running).ifPresent(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    @Test
+    void hostHelloInsideASessionIsAnsweredAndDetachesStreams() throws Exception {
+        // What a host does when virtio-serial hid its reconnect from the guest (PROTOCOL.md).
+        exec(1, "arg=sleep", "arg=60");
+        int pid = Integer.parseInt(expect(Frame.STARTED, 1).tag("pid"));
+        try {
+            sayHello();
+            Frame again = expect(Frame.HELLO, 0);
+            assertEquals(hello.tag("boot_id"), again.tag("boot_id"));
+            assertTrue(procExists(pid), "detached, not killed");
+            ExecResult reused = run(1, "arg=echo", "arg=id 1 is free again");
+            assertEquals("id 1 is free again\n", reused.out());
+            sayHello(); // and again: each unanswered host HELLO gets one guest HELLO
+            expect(Frame.HELLO, 0);
+            assertNextIsPong();
+        } finally {
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
         }
     }
 
@@ -475,6 +545,75 @@ class AgentIT {
             assertNextIsPong();
         }
         assertTrue(agent.isAlive());
+    }
+
+    @Test
+    void randomFramesNeverCrashTheAgent() throws Exception {
+        java.util.Random rnd = new java.util.Random(20261123);
+        int[] types = {Frame.HELLO, Frame.PING, Frame.PONG, Frame.CONFIGURE, Frame.CONFIGURED, Frame.LOG,
+            Frame.STARTED, Frame.STDIN, Frame.STDOUT, Frame.STDERR, Frame.EXIT, Frame.SIGNAL, Frame.OPEN,
+            Frame.OPENED, Frame.DATA, Frame.CLOSE, Frame.RESET, Frame.CREDIT, 0x00, 0x08, 0x31, 0xff};
+        int drops = 0;
+        for (int i = 0; i < 300; i++) {
+            if (i % 50 == 0 && !host.hungUp()) {
+                exec(1001 + 2 * i, "arg=sleep", "arg=30", "stdin=1"); // a live stream to aim at
+            }
+            int type = types[rnd.nextInt(types.length)];
+            int stream = switch (rnd.nextInt(4)) {
+                case 0 -> 0;
+                case 1 -> 1001 + 2 * (i - i % 50);
+                case 2 -> rnd.nextInt(8);
+                default -> rnd.nextInt();
+            };
+            byte[] payload;
+            if (rnd.nextBoolean()) {
+                payload = new byte[rnd.nextInt(rnd.nextBoolean() ? 16 : 70000 - 9)];
+                rnd.nextBytes(payload);
+                if (payload.length > Frame.MAX_PAYLOAD) {
+                    payload = Arrays.copyOf(payload, Frame.MAX_PAYLOAD);
+                }
+            } else {
+                List<String> tags = new ArrayList<>();
+                for (int k = rnd.nextInt(4); k > 0; k--) {
+                    tags.add(List.of("signal=", "error=", "ok=", "kind=", "x=").get(rnd.nextInt(5)) + rnd.nextInt(100));
+                }
+                payload = TaggedList.encode(tags);
+            }
+            // Then PING and read up to its PONG; a dropped connection comes back with HELLO.
+            boolean sent;
+            try {
+                host.send(new Frame(type, stream, payload));
+                host.send(new Frame(Frame.PING, 0, new byte[] {(byte) i}));
+                sent = true;
+            } catch (IOException dropped) {
+                sent = false; // the agent already hung up on the first frame
+            }
+            if (!sent || !awaitPongOrHangup((byte) i)) {
+                drops++;
+                host.disconnect();
+                awaitReconnect();
+            }
+            assertTrue(agent.isAlive(), "agent died after frame " + i + " type " + type);
+        }
+        assertTrue(drops > 0, "some frames (unknown types on stream 0) must have dropped the connection");
+        assertNextIsPong();
+    }
+
+    private boolean awaitPongOrHangup(byte token) throws Exception {
+        long deadline = System.nanoTime() + T.toNanos();
+        while (System.nanoTime() < deadline) {
+            Frame f = host.poll(Duration.ofMillis(200));
+            if (f == null) {
+                if (host.awaitHangup(Duration.ofMillis(1))) {
+                    return false;
+                }
+                continue;
+            }
+            if (f.type() == Frame.PONG && f.payload().length == 1 && f.payload()[0] == token) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Test
@@ -529,6 +668,11 @@ class AgentIT {
         assertEquals(1, count(Files.readString(sysroot.resolve("etc/ssl/certs/ca-certificates.crt")), pem));
         assertEquals(pem, Files.readString(sysroot.resolve("etc/sbx/ca.pem")));
         assertEquals("box-1\n", Files.readString(sysroot.resolve("etc/hostname")));
+
+        if (ROOT) { // uid= alone: the user's group and names come from the (sysroot's) passwd
+            ExecResult asAgent = run(1, "arg=sh", "arg=-c", "arg=id -u; id -g; echo $USER $LOGNAME $HOME", "uid=1000");
+            assertEquals("1000\n1000\nagent agent /home/agent\n", asAgent.out(), asAgent.exit().toString());
+        }
 
         Frame bad = configure("mount=nonsense", "proxy_listen=not-an-address");
         assertEquals("0", bad.tag("ok"));

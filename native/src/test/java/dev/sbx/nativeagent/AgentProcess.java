@@ -52,6 +52,7 @@ final class AgentProcess implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        process.descendants().forEach(ProcessHandle::destroyForcibly); // what the test left running
         process.destroyForcibly();
         process.waitFor(10, TimeUnit.SECONDS);
     }

@@ -31,6 +31,7 @@ final class TestHost implements AutoCloseable {
     private SocketChannel conn;
     private BlockingQueue<Object> inbox;
     private Thread reader;
+    private boolean hungUp;
 
     private TestHost(Path socket, ServerSocketChannel server) {
         this.socket = socket;
@@ -72,6 +73,7 @@ final class TestHost implements AutoCloseable {
         BlockingQueue<Object> q = new LinkedBlockingQueue<>();
         this.conn = c;
         this.inbox = q;
+        this.hungUp = false;
         this.reader = new Thread(() -> readLoop(c, q), "test-host-reader");
         reader.setDaemon(true);
         reader.start();
@@ -134,20 +136,31 @@ final class TestHost implements AutoCloseable {
     /** The next frame, or null if none arrives within {@code timeout}. */
     Frame poll(Duration timeout) throws InterruptedException {
         Object o = inbox.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (o == EOF) {
+            hungUp = true;
+        }
         return o instanceof Frame f ? f : null;
+    }
+
+    /** True if a poll already saw the agent close the connection. */
+    boolean hungUp() {
+        return hungUp;
     }
 
     /** True once the agent closed the connection (frames before that are skipped). */
     boolean awaitHangup(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         for (;;) {
+            if (hungUp) {
+                return true;
+            }
             long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
             if (left <= 0) {
                 return false;
             }
             Object o = inbox.poll(left, TimeUnit.MILLISECONDS);
             if (o == EOF) {
-                return true;
+                hungUp = true;
             }
         }
     }
