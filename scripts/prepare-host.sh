@@ -10,6 +10,8 @@ packages=(
   qemu-system-x86 qemu-utils busybox-static cpio e2fsprogs
   # tests: git, network namespaces
   git iproute2 curl ca-certificates
+  # tests: the secret store calls the real libsecret (Secret Service keyring backend) through JNA
+  libsecret-1-0
 )
 
 missing=()

@@ -358,6 +358,7 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
     HopByHop.strip(out.headers());
     out.headers().remove(HttpHeaderNames.EXPECT);
     out.headers().set(HttpHeaderNames.HOST, target.port() == 80 ? target.host().uriHost() : target.toString());
+    px.config.interceptor().injectPlain(sandbox.id, target, out);
     upstreamHandler.begin(exchange, request.method().equals(HttpMethod.HEAD));
     upstream.write(out).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
     pendingFlush = true;

@@ -13,7 +13,7 @@ import picocli.CommandLine.ScopeType;
     mixinStandardHelpOptions = true,
     versionProvider = SbxVersion.class,
     description = "Declarative, GitOps-style reconciler for AI-agent sandboxes.",
-    subcommands = {CommandLine.HelpCommand.class, KitCommand.class})
+    subcommands = {CommandLine.HelpCommand.class, KitCommand.class, SecretCommand.class, EgressCommand.class})
 public final class Sbx {
 
   @Option(names = "--debug", scope = ScopeType.INHERIT,

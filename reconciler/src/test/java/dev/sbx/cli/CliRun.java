@@ -1,7 +1,10 @@
 package dev.sbx.cli;
 
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import picocli.CommandLine;
 
 /** Runs the real CLI in-process and captures what it printed. */
@@ -14,6 +17,17 @@ record CliRun(int exitCode, String out, String err) {
     cli.setErr(new PrintWriter(err, true));
     int code = cli.execute(args);
     return new CliRun(code, out.toString(), err.toString());
+  }
+
+  /** Like {@link #of} with {@code stdin} as standard input (secret values are read from it). */
+  static CliRun run(String stdin, String... args) {
+    InputStream savedIn = System.in;
+    try {
+      System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
+      return of(args);
+    } finally {
+      System.setIn(savedIn);
+    }
   }
 
   boolean hasStackTrace() {

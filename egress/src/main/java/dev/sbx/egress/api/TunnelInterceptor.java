@@ -1,6 +1,8 @@
 package dev.sbx.egress.api;
 
 import io.netty.channel.Channel;
+import io.netty.handler.codec.http.HttpRequest;
+import java.util.List;
 import java.net.InetSocketAddress;
 
 /**
@@ -24,6 +26,17 @@ public interface TunnelInterceptor {
    * @param dial the vetted address to connect to (never resolve the name again)
    */
   void intercept(Channel client, SandboxId sandbox, Authority target, InetSocketAddress dial);
+
+  /**
+   * Applies credentials to a plain-HTTP request before it is forwarded (headers only). The default
+   * applies none: plain-HTTP injection is off unless an interceptor's binding asks for it, because
+   * on plain HTTP the value would cross the network in the clear.
+   *
+   * @return the names of the credentials applied (for the log), never values
+   */
+  default List<String> injectPlain(SandboxId sandbox, Authority target, HttpRequest request) {
+    return List.of();
+  }
 
   /** No interception: every tunnel is relayed opaquely. */
   TunnelInterceptor NONE = new TunnelInterceptor() {

@@ -1,0 +1,60 @@
+package dev.sbx.cli;
+
+import java.nio.file.Path;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/**
+ * Where sbx keeps its files: {@code --state-dir DIR} or {@code SBX_STATE_DIR} puts everything under
+ * one directory (tests, CI, several installations side by side); otherwise secrets live in the XDG
+ * config home ({@code $XDG_CONFIG_HOME/sbx}, default {@code ~/.config/sbx}) and the interception CA
+ * in the XDG state home ({@code $XDG_STATE_HOME/sbx}, default {@code ~/.local/state/sbx}).
+ */
+public final class SbxLocations {
+
+  @Option(names = "--state-dir", paramLabel = "DIR",
+      description = "Keep all sbx files under DIR (default: XDG config/state dirs; env SBX_STATE_DIR)")
+  Path stateDir;
+
+  private final Map<String, String> env;
+
+  public SbxLocations() {
+    this(System.getenv());
+  }
+
+  SbxLocations(Map<String, String> env) {
+    this.env = env;
+  }
+
+  /** The secret store directory (0700). */
+  public Path secretsDir() {
+    return root(configHome()).resolve("secrets");
+  }
+
+  /** The interception CA directory (ca.pem, ca.key). */
+  public Path egressCaDir() {
+    return root(stateHome()).resolve("egress-ca");
+  }
+
+  private Path root(Path xdgDefault) {
+    if (stateDir != null) {
+      return stateDir;
+    }
+    String fromEnv = env.get("SBX_STATE_DIR");
+    return fromEnv != null && !fromEnv.isBlank() ? Path.of(fromEnv) : xdgDefault;
+  }
+
+  private Path configHome() {
+    return xdg("XDG_CONFIG_HOME", ".config");
+  }
+
+  private Path stateHome() {
+    return xdg("XDG_STATE_HOME", ".local/state");
+  }
+
+  private Path xdg(String var, String fallback) {
+    String v = env.get(var);
+    Path base = v != null && v.startsWith("/") ? Path.of(v) : Path.of(System.getProperty("user.home")).resolve(fallback);
+    return base.resolve("sbx");
+  }
+}
