@@ -13,7 +13,19 @@ import picocli.CommandLine.ScopeType;
     mixinStandardHelpOptions = true,
     versionProvider = SbxVersion.class,
     description = "Declarative, GitOps-style reconciler for AI-agent sandboxes.",
-    subcommands = {CommandLine.HelpCommand.class, KitCommand.class, SecretCommand.class, EgressCommand.class})
+    subcommands = {
+        CommandLine.HelpCommand.class,
+        KitCommand.class,
+        SandboxCreateCommand.class,
+        SandboxRunCommand.class,
+        SandboxExecCommand.class,
+        SandboxListCommand.class,
+        SandboxStopCommand.class,
+        SandboxRemoveCommand.class,
+        SandboxLogsCommand.class,
+        SecretCommand.class,
+        EgressCommand.class,
+    })
 public final class Sbx {
 
   @Option(names = "--debug", scope = ScopeType.INHERIT,

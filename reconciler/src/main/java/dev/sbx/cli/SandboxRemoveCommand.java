@@ -1,0 +1,34 @@
+package dev.sbx.cli;
+
+import dev.sbx.vm.api.SandboxException;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code sbx rm SANDBOX...}: stops and removes everything the sandbox had (not the workspace). */
+@Command(name = "rm", description = "Remove sandboxes: VM, disk, sockets and logs (the workspace stays).")
+final class SandboxRemoveCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Parameters(arity = "1..*", paramLabel = "SANDBOX")
+  List<String> names;
+
+  @Override
+  public Integer call() {
+    try (var runtime = SandboxRuntimes.open()) {
+      for (String name : names) {
+        if (runtime.inspect(name).isEmpty()) {
+          throw SandboxException.notFound(name);
+        }
+        runtime.destroy(name);
+        spec.commandLine().getOut().println(name + " removed");
+      }
+      return 0;
+    } catch (SandboxException e) {
+      return SandboxRuntimes.fail(spec, e);
+    }
+  }
+}

@@ -1,0 +1,31 @@
+package dev.sbx.cli;
+
+import dev.sbx.vm.api.SandboxException;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code sbx stop SANDBOX...}: graceful stop; disk and workspace stay. */
+@Command(name = "stop", description = "Stop sandboxes; their disks stay for the next start.")
+final class SandboxStopCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Parameters(arity = "1..*", paramLabel = "SANDBOX")
+  List<String> names;
+
+  @Override
+  public Integer call() {
+    try (var runtime = SandboxRuntimes.open()) {
+      for (String name : names) {
+        runtime.stop(name);
+        spec.commandLine().getOut().println(name + " stopped");
+      }
+      return 0;
+    } catch (SandboxException e) {
+      return SandboxRuntimes.fail(spec, e);
+    }
+  }
+}

@@ -1,0 +1,73 @@
+package dev.sbx.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sbx.vm.host.HostCommand;
+import dev.sbx.vm.host.SbxDirs;
+import dev.sbx.vm.image.Files2;
+import dev.sbx.vm.microvm.MicrovmRuntime;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/** `sbx create shell PATH` then `sbx exec NAME -- id -u` against real QEMU. */
+@Tag("vm")
+class SandboxCliIT {
+
+  @Test
+  void createExecLsRmAgainstARealVm() throws Exception {
+    boolean available = HostCommand.available("qemu-system-x86_64") && Files.isExecutable(Path.of("/bin/busybox"))
+        && "root".equals(System.getProperty("user.name"));
+    if (!available) {
+      if ("1".equals(System.getenv("SBX_REQUIRE_VM"))) {
+        Assertions.fail("SBX_REQUIRE_VM=1 but QEMU or busybox-static is missing, or not root (virtiofsd needs root); run scripts/prepare-host.sh");
+      }
+      Assumptions.assumeTrue(false, "VM test skipped: QEMU or busybox-static missing, or not root");
+    }
+    Path dir = Files.createDirectories(Path.of("target", "vm-it").toAbsolutePath()
+        .resolve("cli-" + Long.toString(System.currentTimeMillis() % 1_000_000, 36)));
+    Path ws = Files.createDirectories(dir.resolve("ws"));
+    SandboxRuntimes.override(() -> new MicrovmRuntime(MicrovmRuntime.Options.fromEnvironment()
+        .withDirs(SbxDirs.fromEnvironment().withState(dir.resolve("state")))));
+    PrintStream realOut = System.out;
+    boolean passed = false;
+    try {
+      assertEquals(0, sbx("create", "shell", ws.toString(), "--name", "cli", "-m", "512m"));
+      var captured = new ByteArrayOutputStream();
+      System.setOut(new PrintStream(captured, true));
+      int code = sbx("exec", "cli", "--", "id", "-u");
+      System.setOut(realOut);
+      assertEquals(0, code);
+      assertEquals("1000", captured.toString().strip());
+      assertEquals(7, sbx("exec", "cli", "--", "sh", "-c", "exit 7"));
+      var out = new StringWriter();
+      var cli = Sbx.newCommandLine();
+      cli.setOut(new PrintWriter(out, true));
+      assertEquals(0, cli.execute("ls"));
+      assertTrue(out.toString().contains("running"), out.toString());
+      assertEquals(0, sbx("rm", "cli"));
+      passed = true;
+    } finally {
+      System.setOut(realOut);
+      sbx("rm", "cli");
+      SandboxRuntimes.reset();
+      if (passed) {
+        Files2.deleteTree(dir);
+      }
+    }
+  }
+
+  private static int sbx(String... args) {
+    var cli = Sbx.newCommandLine();
+    cli.setErr(new PrintWriter(new StringWriter(), true));
+    return cli.execute(args);
+  }
+}
