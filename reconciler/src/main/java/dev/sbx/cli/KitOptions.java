@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 /** Options shared by the kit subcommands. */
 final class KitOptions {
   @Option(names = "--kit-arg", paramLabel = "KIT.NAME=VALUE",
-      description = "Set a kit arg (substituted as ${{ kit.args.NAME }}); repeatable.")
+      description = "Set a kit arg (substituted as $${{ kit.args.NAME }}); repeatable.")
   List<String> kitArgs = new ArrayList<>();
 
   @Option(names = "--max-spec-bytes", paramLabel = "BYTES", defaultValue = "1048576",

@@ -1,5 +1,6 @@
 package dev.sbx.cli;
 
+import dev.sbx.reconciler.merge.Renderer;
 import dev.sbx.schemas.KitLoader;
 import dev.sbx.schemas.KitSources;
 import dev.sbx.schemas.KitWriter;
@@ -16,16 +17,17 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code sbx kit render PATH... [-o yaml|json]}: prints each kit in its canonical form, a
- * schemaVersion "2" document (v1 kits folded, args substituted). Several PATHs are rendered one
- * after the other (YAML: a multi-document stream; JSON: one object each, in order);
- * stacking them into one sandbox is {@code sbx render}'s job. Nothing is printed unless every kit
- * loads.
+ * {@code sbx kit render KIT... [--agent NAME] [-o yaml|json] [--explain]}: prints a kit in its
+ * canonical form, a schemaVersion "2" document (v1 kits folded, args substituted). One KIT
+ * without {@code --agent}/{@code --explain} is printed as written; several KITs (or {@code
+ * --agent}, or {@code --explain}) are ONE stack: the agent kit (the one sandbox kit given, or
+ * {@code --agent NAME}) with the mixins in order, merged by the merge engine
+ * ({@code dev.sbx.reconciler.merge}) and printed as the effective kit. Nothing is printed unless
+ * every kit loads and the stack merges.
  */
 @Command(name = "render", mixinStandardHelpOptions = true,
-    description = {"Print kits in canonical schemaVersion \"2\" form (v1 folded, args substituted).",
-        "Several PATHs are rendered one after the other (YAML: separated by ---; JSON: one",
-        "object each); they are not stacked. Nothing is printed unless every kit loads."})
+    description = "Print a kit, or a stack of kits merged into one, in canonical schemaVersion "
+        + "\"2\" form.")
 final class KitRenderCommand implements Callable<Integer> {
   enum Format { yaml, json }
 
@@ -37,8 +39,17 @@ final class KitRenderCommand implements Callable<Integer> {
       description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
   Format format;
 
-  @Parameters(arity = "1..*", paramLabel = "PATH", description = "Kit references to render.")
+  @Parameters(arity = "1..*", paramLabel = "KIT",
+      description = "Kit references; several are one stack (agent kit + mixins in order).")
   List<String> paths;
+
+  @Option(names = "--agent", paramLabel = "NAME",
+      description = "The stack's agent: a built-in (shell, claude) or a given sandbox kit's name.")
+  String agent;
+
+  @Option(names = "--explain",
+      description = "Show where each value came from and what it overrode.")
+  boolean explain;
 
   @Override
   public Integer call() {
@@ -50,6 +61,10 @@ final class KitRenderCommand implements Callable<Integer> {
     }
     options.checkEveryKitArgWasUsed(kits.stream().map(k -> k.kit().name()).toList());
     PrintWriter out = spec.commandLine().getOut();
+    if (paths.size() > 1 || agent != null || explain) {
+      return StackRender.print(kits, agent, format == Format.yaml ? Renderer.Format.YAML
+          : Renderer.Format.JSON, explain, out, spec.commandLine().getErr());
+    }
     for (int i = 0; i < kits.size(); i++) {
       if (format == Format.yaml) {
         if (kits.size() > 1) {

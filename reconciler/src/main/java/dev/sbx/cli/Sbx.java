@@ -25,6 +25,7 @@ import picocli.CommandLine.ScopeType;
         SandboxLogsCommand.class,
         SecretCommand.class,
         EgressCommand.class,
+        RenderCommand.class,
     })
 public final class Sbx {
 
