@@ -358,7 +358,7 @@ public final class Controller implements AutoCloseable {
         state = SandboxStatus.State.IN_SYNC;
       }
       sandboxes.put(c.sandbox(), new SandboxStatus(c.sandbox(), sourceId, state, c.drift(), false,
-          c.kind().name().toLowerCase().replace('_', '-'), message, now));
+          c.kind().jsonName(), message, now));
     }
     for (String name : suspendedSandboxes) {
       sandboxes.computeIfPresent(name, (k, s) -> new SandboxStatus(s.name(), s.sourceId(), SandboxStatus.State.SUSPENDED,
