@@ -244,8 +244,9 @@ public final class Controller implements AutoCloseable {
     try {
       snapshot = entry.source.fetch();
     } catch (SourceException e) {
-      entry.failed();
-      Duration retry = entry.source.nextFetchIn();
+      Duration backoff = options.backoff().delay(entry.failed(), random);
+      Duration next = entry.source.nextFetchIn();
+      Duration retry = next.compareTo(backoff) < 0 ? next : backoff; // a git source backs off itself; a directory needs ours
       String kept = entry.lastAppliedRevision().isEmpty() ? "" : "; keeping revision " + entry.lastAppliedRevision();
       condition(entry, Condition.STALLED, Condition.Status.TRUE, e.reason(), e.getMessage() + kept);
       condition(entry, Condition.READY, Condition.Status.FALSE, e.reason(), e.getMessage() + kept);

@@ -13,15 +13,15 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * One source as the controller holds it: the source, its retry state (consecutive failures), the
- * last good snapshot, and its status fields. Guarded by its own monitor; the controller's worker
+ * One source as the controller holds it: the source, its retry state (consecutive failures) and
+ * its status fields. (The last good snapshot is the source's business: it is never re-applied
+ * after a failed fetch, since a vanished directory would read as "no sandboxes".) Guarded by its own monitor; the controller's worker
  * holding the key is the only writer of the reconcile fields.
  */
 final class SourceEntry {
   final Source source;
   private boolean suspended;
   private int failures;
-  private SourceSnapshot lastGood;
   private String fetchedRevision = "";
   private String lastAppliedRevision = "";
   private String lastAttemptedRevision = "";
@@ -54,14 +54,9 @@ final class SourceEntry {
     failures = 0;
   }
 
-  synchronized Optional<SourceSnapshot> lastGood() {
-    return Optional.ofNullable(lastGood);
-  }
-
   /** Records a fetch; true when the revision differs from the one fetched before. */
   synchronized boolean fetched(SourceSnapshot snapshot) {
     boolean changed = !snapshot.revision().equals(fetchedRevision);
-    lastGood = snapshot;
     fetchedRevision = snapshot.revision();
     lastFetchedAt = snapshot.fetchedAt();
     return changed;
