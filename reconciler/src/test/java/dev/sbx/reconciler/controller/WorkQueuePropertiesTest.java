@@ -21,7 +21,7 @@ import net.jqwik.api.constraints.IntRange;
  * by two workers at once, and every key's last event is processed (a processing that starts after
  * it).
  */
-class WorkQueueProperties {
+class WorkQueuePropertiesTest {
   static final int KEYS = 4;
 
   record Event(int key, int delayMillis, int producer) {}
