@@ -117,11 +117,14 @@ public final class Controller implements AutoCloseable {
     return enqueueNow(sourceId, "trigger");
   }
 
-  /** A webhook push: triggers every source that follows the pushed repository and ref; returns their ids. */
+  /**
+   * A webhook push: triggers every source (not suspended) that follows the pushed repository and
+   * ref; returns their ids. Fits {@code WebhookReceiver.start(..., controller::trigger)}.
+   */
   public List<String> trigger(PushEvent push) {
     List<String> ids = new ArrayList<>();
     for (SourceEntry e : sources.values()) {
-      if (push.concerns(e.source)) {
+      if (!e.suspended() && push.concerns(e.source)) {
         ids.add(e.source.id());
         enqueueNow(e.source.id(), "webhook");
       }

@@ -149,4 +149,27 @@ class GitSourceIT {
         new GitSource(GitSourceSpec.of("https://user:tok3n@github.com/Org/Repo.git", GitRef.branch("main"), "",
             Duration.ofMinutes(1), tmp), GitCredentials.NONE).id(), "no user info in the id");
   }
+
+  @Test
+  void credentialsAreAskedForPerUrlAndNeverShowInErrors() throws Exception {
+    java.util.List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+    GitCredentials creds = url -> {
+      asked.add(url);
+      return java.util.Optional.of(new GitCredentials.Token("x-access-token", "s3cr3t-value"));
+    };
+    // nothing listens on port 1 of the loopback: the fetch fails fast
+    String url = "https://user:inline-t0ken@127.0.0.1:1/org/repo.git";
+    GitSource source = new GitSource(new GitSourceSpec(url, GitRef.branch("main"), "", Duration.ofMinutes(1),
+        new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(1), 2, 0), tmp.resolve("creds"), Duration.ofSeconds(5)),
+        creds, Clock.systemUTC(), new SplittableRandom(1));
+
+    SourceException e = assertThrows(SourceException.class, source::fetch);
+
+    assertEquals("FetchFailed", e.reason());
+    assertEquals(java.util.List.of(url), asked);
+    assertFalse(e.getMessage().contains("s3cr3t-value"), e.getMessage());
+    assertFalse(e.getMessage().contains("inline-t0ken"), e.getMessage());
+    assertFalse(source.id().contains("inline-t0ken"));
+    assertFalse(new GitCredentials.Token("u", "s3cr3t-value").toString().contains("s3cr3t"));
+  }
 }
