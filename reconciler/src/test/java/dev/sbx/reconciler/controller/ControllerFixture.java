@@ -19,11 +19,17 @@ import java.util.function.Predicate;
 
 /** A controller over an in-memory world, a real state directory and the test compiler. */
 final class ControllerFixture implements AutoCloseable {
-  final InMemoryWorld world = new InMemoryWorld();
+  final InMemoryWorld world;
   final List<ControllerEvent> events = new CopyOnWriteArrayList<>();
   final Controller controller;
 
   ControllerFixture(Path stateDir) {
+    this(stateDir, new InMemoryWorld());
+  }
+
+  /** A fresh controller (as after a daemon restart) over an existing world and state directory. */
+  ControllerFixture(Path stateDir, InMemoryWorld world) {
+    this.world = world;
     Reconciler reconciler = new Reconciler(world.actuators(), new StateDirectory(stateDir, Clock.systemUTC()), e -> {});
     ControllerOptions options = new ControllerOptions(2, new Backoff(Duration.ofMillis(50), Duration.ofMillis(400), 2, 0),
         100, 50, PlanOptions.pruning(),

@@ -159,4 +159,27 @@ class ControllerTest {
     f.controller.trigger(source.id());
     awaitApplied("r1");
   }
+
+  @Test
+  void aControllerStartedAfterACrashMidApplyConvergesWithoutDuplicateOrOrphan() throws Exception {
+    write("web", "allow=a.example.com:443\n", "r1");
+    f.world.faults().crashAfter("runtime.create", "web"); // the process "dies" right after the VM was made
+    f.controller.add(source);
+    f.controller.start();
+    dev.sbx.reconciler.gitops.Await.until(Duration.ofSeconds(30),
+        () -> f.events.stream().anyMatch(e -> e instanceof ControllerEvent.ReconcileFailed r
+            && r.reason().equals("InternalError")),
+        () -> "the crash surfaced");
+    f.controller.close();
+
+    try (ControllerFixture restarted = new ControllerFixture(tmp.resolve("state"), f.world)) {
+      ScriptedSource again = new ScriptedSource(tmp.resolve("src"));
+      restarted.controller.add(again);
+      restarted.controller.start();
+      restarted.awaitSource(again.id(), s -> s.lastAppliedRevision().equals("r1") && s.ready(), "converged after restart");
+      assertEquals(1, restarted.world.vms().size(), "no duplicate VM");
+      assertEquals(1, restarted.world.calls("runtime.create"), "the VM made before the crash was adopted");
+      assertEquals(List.of("a.example.com:443"), restarted.world.rules("web").orElseThrow().allow());
+    }
+  }
 }
