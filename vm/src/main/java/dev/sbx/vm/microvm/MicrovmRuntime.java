@@ -186,7 +186,7 @@ public final class MicrovmRuntime implements SandboxRuntime {
         store.writeRecord(spec.name(), new VmRecord(launch.qemuPid(), launch.helperPids(), accel.accel().name(), "",
             false, false, java.time.Instant.now().toString(), List.of()));
         connection = connectAgent(spec, layout, options.bootTimeout(), launch);
-        GuestHello hello = handshake(connection, options.bootTimeout());
+        GuestHello hello = awaitBoot(connection, layout, launch, options.bootTimeout());
         connection.ping(Duration.ofSeconds(20));
         List<String> failures = hello.ready() ? List.of()
             : new GuestSetup(connection, spec, layout.startupLog()).apply();
@@ -258,9 +258,28 @@ public final class MicrovmRuntime implements SandboxRuntime {
     }
   }
 
-  private static GuestHello handshake(AgentConnection connection, Duration timeout)
+  /**
+   * The boot watchdog: waits for the guest HELLO in one-second slices, giving up early when QEMU
+   * exited or the guest kernel panicked (the console says so), else at the deadline.
+   */
+  private static GuestHello awaitBoot(AgentConnection connection, VmLayout layout, VmLauncher launch, Duration timeout)
       throws IOException, TimeoutException {
-    return connection.handshake(timeout);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      try {
+        return connection.handshake(Duration.ofSeconds(1));
+      } catch (TimeoutException slice) {
+        if (!launch.qemuAlive()) {
+          throw new IOException("QEMU exited during boot: " + tail(layout.qemuLog()));
+        }
+        if (tail(layout.console()).contains("Kernel panic")) {
+          throw new IOException("guest kernel panicked: " + tail(layout.console()));
+        }
+        if (System.nanoTime() > deadline) {
+          throw new TimeoutException("no guest agent HELLO within " + timeout.toSeconds() + " s");
+        }
+      }
+    }
   }
 
   static TunnelOpener tunnelOpener(SandboxSpec spec) {
