@@ -7,6 +7,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "kit",
     mixinStandardHelpOptions = true,
+    versionProvider = SbxVersion.class,
     description = "Validate and render kits (Docker Sandboxes spec.yaml directories).",
     subcommands = {CommandLine.HelpCommand.class, KitValidateCommand.class, KitRenderCommand.class})
 final class KitCommand {}

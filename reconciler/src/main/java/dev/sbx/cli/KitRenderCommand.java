@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
  * ({@code dev.sbx.reconciler.merge}) and printed as the effective kit. Nothing is printed unless
  * every kit loads and the stack merges.
  */
-@Command(name = "render", mixinStandardHelpOptions = true,
+@Command(name = "render", mixinStandardHelpOptions = true, versionProvider = SbxVersion.class,
     description = "Print a kit, or a stack of kits merged into one, in canonical schemaVersion "
         + "\"2\" form.")
 final class KitRenderCommand implements Callable<Integer> {

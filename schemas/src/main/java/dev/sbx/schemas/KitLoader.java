@@ -117,11 +117,22 @@ public final class KitLoader {
         positions = renamePorts(v2, positions);
         problems.usePositions(positions);
       }
+      if (v2.path("sandbox").has("build")) {
+        problems.warn("/sandbox/build", "sandbox.build is parsed but not used",
+            "sbx runs sandbox.image; build the image separately");
+      }
       if (v2.path("sandbox").has("persistence")) {
         problems.warn("/sandbox/persistence", "sandbox.persistence was never wired upstream",
             "sbx keeps it for rendering only; remove it");
       }
     } else {
+      for (String flat : List.of("template", "binary", "runOptions", "aiFilename")) {
+        if (tree.has(flat)) {
+          problems.error("/" + flat, "flat '" + flat + "' is not accepted at the top level",
+              "use the 'sandbox:' block instead (image, entrypoint.run, aiFilename)");
+        }
+      }
+      problems.throwIfAny();
       SchemaValidator.validate(SchemaValidator.Kind.KIT_V1, tree, problems);
       problems.throwIfAny();
       problems.warn("/schemaVersion", "schemaVersion \"1\" is deprecated",

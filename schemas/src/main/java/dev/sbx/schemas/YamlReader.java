@@ -18,6 +18,7 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.ReaderException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
@@ -93,6 +94,10 @@ final class YamlReader {
       }
     } catch (MarkedYamlEngineException e) {
       throw syntaxError(file, text, e);
+    } catch (ReaderException e) {
+      throw fail(file, positionOfCodePoint(text, e.getPosition()),
+          String.format("control character U+%04X is not allowed in YAML", e.getCodePoint()),
+          "remove it, or write it as an escape inside a double-quoted string");
     } catch (YamlEngineException e) {
       throw fail(file, Position.START, "invalid YAML: " + e.getMessage(), null);
     }
@@ -110,6 +115,24 @@ final class YamlReader {
       rejectTabIndentation(file, text, scalarLines);
     }
     return docs;
+  }
+
+  /** Line:column of the code point at this index (the reader counts code points). */
+  private static Position positionOfCodePoint(String text, int codePointIndex) {
+    int line = 1;
+    int column = 1;
+    int index = 0;
+    for (int i = 0; i < text.length() && index < codePointIndex; index++) {
+      int cp = text.codePointAt(i);
+      i += Character.charCount(cp);
+      if (cp == '\n') {
+        line++;
+        column = 1;
+      } else {
+        column++;
+      }
+    }
+    return new Position(line, column);
   }
 
   private static boolean onlyComments(String text) {

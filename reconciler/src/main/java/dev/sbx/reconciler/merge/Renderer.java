@@ -155,17 +155,19 @@ public final class Renderer {
     return sb.toString();
   }
 
+  private static final DumpSettings YAML = DumpSettings.builder()
+      .setDefaultFlowStyle(FlowStyle.BLOCK)
+      .setSchema(new CoreSchema())
+      .setIndent(2)
+      .setIndicatorIndent(2)
+      .setIndentWithIndicator(true)
+      .setWidth(100)
+      .setSplitLines(false)
+      .build();
+
+  /** The same YAML settings as the schemas module's KitWriter, so both outputs look alike. */
   static String yaml(Map<String, Object> doc) {
-    DumpSettings settings = DumpSettings.builder()
-        .setDefaultFlowStyle(FlowStyle.BLOCK)
-        .setSchema(new CoreSchema())
-        .setIndent(2)
-        .setIndicatorIndent(2)
-        .setIndentWithIndicator(true)
-        .setWidth(100)
-        .setSplitLines(false)
-        .build();
-    return new Dump(settings).dumpToString(doc);
+    return new Dump(YAML).dumpToString(doc);
   }
 
   private static void put(Map<String, Object> m, String key, Object value) {
