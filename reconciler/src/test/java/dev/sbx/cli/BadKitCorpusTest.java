@@ -135,6 +135,21 @@ class BadKitCorpusTest {
   }
 
   @Test
+  void otherExpressionsInFilesAreLeftAlone() throws IOException {
+    Path dir = Files.createDirectories(tmp.resolve("workflow"));
+    Files.writeString(dir.resolve("spec.yaml"), VALID_MIXIN.replace("name: good", "name: workflow")
+        + "args:\n  ver:\n    default: '1.2'\n");
+    Path wf = Files.createDirectories(dir.resolve("files/workspace/.github/workflows"));
+    Files.writeString(wf.resolve("ci.yml"),
+        "env:\n  TOKEN: ${{ secrets.TOKEN }}\n  VER: ${{ kit.args.ver }}\n");
+    CliRun run = CliRun.of("kit", "validate", dir.toString());
+    assertEquals(0, run.exitCode(), run.err());
+    var kit = dev.sbx.schemas.KitLoader.defaults().load(dir).kit();
+    assertEquals("env:\n  TOKEN: ${{ secrets.TOKEN }}\n  VER: 1.2\n",
+        new String(kit.files().get(0).content(), StandardCharsets.UTF_8));
+  }
+
+  @Test
   void aKitArgForAnUndeclaredArgIsAnError() throws IOException {
     Path dir = kit("noargs");
     CliRun run = CliRun.of("kit", "validate", "--kit-arg", "noargs.host=x", dir.toString());

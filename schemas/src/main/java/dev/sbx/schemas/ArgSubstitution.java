@@ -31,10 +31,14 @@ final class ArgSubstitution {
 
   private final Problems problems;
   private final Map<String, String> values;
+  /** In files/ other expressions are left alone: a GitHub workflow uses ${{ secrets.X }}. */
+  private final boolean leaveOtherExpressions;
 
-  private ArgSubstitution(Problems problems, Map<String, String> values) {
+  private ArgSubstitution(Problems problems, Map<String, String> values,
+      boolean leaveOtherExpressions) {
     this.problems = problems;
     this.values = values;
+    this.leaveOtherExpressions = leaveOtherExpressions;
   }
 
   /**
@@ -46,7 +50,7 @@ final class ArgSubstitution {
   static JsonNode apply(JsonNode root, Problems problems, Map<String, String> given,
       boolean strict) {
     Map<String, String> values = resolve(root.get("args"), problems, given, strict);
-    return new ArgSubstitution(problems, values).walk(root, "");
+    return new ArgSubstitution(problems, values, false).walk(root, "");
   }
 
   /** The resolved values (for substituting into files/ too). */
@@ -153,8 +157,10 @@ final class ArgSubstitution {
       Matcher ref = ARG_REF.matcher(m.group(1));
       String replacement = m.group();
       if (!ref.matches()) {
-        problems.error(pointer, "unsupported expression " + m.group(),
-            "only ${{ kit.args.NAME }} is supported");
+        if (!leaveOtherExpressions) {
+          problems.error(pointer, "unsupported expression " + m.group(),
+              "only ${{ kit.args.NAME }} is supported");
+        }
       } else if (!values.containsKey(ref.group(1))) {
         problems.error(pointer, "unknown arg '" + ref.group(1) + "' in " + m.group(),
             values.isEmpty() ? "declare it under args:" : "declared args: "
@@ -171,6 +177,6 @@ final class ArgSubstitution {
   /** Substitutes into free text (a files/ artifact), reporting against that file. */
   static String substituteText(String text, Map<String, String> values, Problems problems,
       String pointer) {
-    return new ArgSubstitution(problems, values).substitute(text, pointer);
+    return new ArgSubstitution(problems, values, true).substitute(text, pointer);
   }
 }
