@@ -10,6 +10,7 @@ import dev.sbx.egress.policy.AddressGuard;
 import dev.sbx.egress.policy.EgressPolicy;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
@@ -36,6 +37,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * The egress proxy: one process-wide instance serving every sandbox. Each sandbox gets its own
@@ -88,11 +90,21 @@ public final class EgressProxy implements AutoCloseable {
 
   /**
    * Opens a listener for {@code sandbox}. A sandbox without rules yet gets deny-all. A unix
-   * socket is created with mode 0600 (any stale file at that path is replaced).
+   * socket is created with mode 0600 (any stale file at that path is replaced). Binding the same
+   * sandbox to the same address again returns the existing binding; another sandbox's address is
+   * refused with {@link IllegalArgumentException}.
    *
    * @throws UncheckedIOException if the address cannot be bound
    */
-  public Binding bind(SandboxId sandbox, ListenAddress address) {
+  public synchronized Binding bind(SandboxId sandbox, ListenAddress address) {
+    for (BindingImpl existing : bindings) {
+      if (existing.address().equals(address) || (address instanceof ListenAddress.Unix && existing.requested.equals(address))) {
+        if (!existing.sandbox().equals(sandbox)) {
+          throw new IllegalArgumentException(address + " is already the listener of sandbox " + existing.sandbox());
+        }
+        return existing; // idempotent: the reconciler may apply the same binding again
+      }
+    }
     SandboxState state = sandboxes.computeIfAbsent(sandbox,
         id -> new SandboxState(id, EgressPolicy.compile(RuleSet.denyAll())));
     ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
@@ -114,7 +126,7 @@ public final class EgressProxy implements AutoCloseable {
       b.channel(transport.tcpServer()).childOption(ChannelOption.TCP_NODELAY, true);
       socketAddress = new InetSocketAddress(t.host(), t.port());
     }
-    io.netty.channel.ChannelFuture f = b.bind(socketAddress).awaitUninterruptibly();
+    ChannelFuture f = b.bind(socketAddress).awaitUninterruptibly();
     if (!f.isSuccess()) {
       throw new UncheckedIOException("cannot listen on " + address,
           f.cause() instanceof IOException io ? io : new IOException(f.cause()));
@@ -132,7 +144,7 @@ public final class EgressProxy implements AutoCloseable {
       InetSocketAddress local = (InetSocketAddress) listener.localAddress();
       actual = new ListenAddress.Tcp(((ListenAddress.Tcp) address).host(), local.getPort());
     }
-    BindingImpl binding = new BindingImpl(sandbox, actual, listener, connections);
+    BindingImpl binding = new BindingImpl(sandbox, address, actual, listener, connections);
     bindings.add(binding);
     refreshGuard();
     return binding;
@@ -183,7 +195,7 @@ public final class EgressProxy implements AutoCloseable {
   }
 
   /** Test interlock: dials to addresses failing {@code allowed} are refused (502) instead of made. */
-  void restrictDials(java.util.function.Predicate<InetSocketAddress> allowed) {
+  void restrictDials(Predicate<InetSocketAddress> allowed) {
     px.dialAllowed = allowed;
   }
 
@@ -231,12 +243,15 @@ public final class EgressProxy implements AutoCloseable {
 
   private final class BindingImpl implements Binding {
     private final SandboxId sandbox;
+    private final ListenAddress requested;
     private final ListenAddress address;
     private final Channel listener;
     private final ChannelGroup connections;
 
-    BindingImpl(SandboxId sandbox, ListenAddress address, Channel listener, ChannelGroup connections) {
+    BindingImpl(SandboxId sandbox, ListenAddress requested, ListenAddress address, Channel listener,
+        ChannelGroup connections) {
       this.sandbox = sandbox;
+      this.requested = requested;
       this.address = address;
       this.listener = listener;
       this.connections = connections;

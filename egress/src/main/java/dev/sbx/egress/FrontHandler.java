@@ -4,6 +4,7 @@ import dev.sbx.egress.api.Authority;
 import dev.sbx.egress.policy.Decision;
 import dev.sbx.egress.policy.EgressPolicy;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -26,6 +27,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The sandbox side of one proxy connection: takes each request head, checks it, asks the policy,
@@ -193,6 +195,9 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
       // What follows a CONNECT head is tunnel payload, not HTTP: stop parsing it. The decoder
       // hands its leftover bytes to channelRead right here (re-entrantly), so they queue.
       ctx.pipeline().remove(HttpRequestDecoder.class);
+      if (state != State.DECIDING) {
+        return; // those leftover bytes already exceeded the limit and closed the connection
+      }
     } else {
       RequestCheck.Forward f = (RequestCheck.Forward) result;
       target = f.target();
@@ -218,11 +223,12 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
       }
       ctx.channel().closeFuture().addListener(f -> sandbox.releaseTunnel());
     }
-    java.util.concurrent.CompletableFuture<Destinations.Outcome> outcome = px.destinations.resolve(target, policy);
+    CompletableFuture<Destinations.Outcome> outcome = px.destinations.resolve(target, policy);
     if (outcome.isDone()) {
       resolved(target, connect, outcome.join()); // IP literal: no DNS, no thread hop
     } else {
-      outcome.whenComplete((o, err) -> ctx.executor().execute(() -> resolved(target, connect, o)));
+      outcome.whenComplete((o, err) -> ctx.executor().execute(() ->
+          resolved(target, connect, o != null ? o : new Destinations.Unresolvable("could not resolve " + target.host()))));
     }
   }
 
@@ -471,7 +477,7 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
     state = State.CLOSED;
     releaseQueue();
     closeUpstream();
-    ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
   }
 
   private void closeUpstream() {

@@ -14,7 +14,7 @@ final class HopByHop {
   private HopByHop() {}
 
   private static final List<CharSequence> ALWAYS = List.of(
-      HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE, HttpHeaderNames.PROXY_AUTHORIZATION,
+      HttpHeaderNames.CONNECTION, "keep-alive", HttpHeaderNames.PROXY_AUTHORIZATION,
       HttpHeaderNames.PROXY_AUTHENTICATE, "proxy-connection", HttpHeaderNames.TE, HttpHeaderNames.TRAILER,
       HttpHeaderNames.UPGRADE, "http2-settings");
 

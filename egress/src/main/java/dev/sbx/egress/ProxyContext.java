@@ -3,6 +3,8 @@ package dev.sbx.egress;
 import dev.sbx.egress.api.EgressConfig;
 import dev.sbx.egress.api.Limits;
 import io.netty.handler.codec.http.HttpDecoderConfig;
+import java.net.InetSocketAddress;
+import java.util.function.Predicate;
 
 /** The proxy-wide services a connection's handlers use. */
 final class ProxyContext {
@@ -12,7 +14,7 @@ final class ProxyContext {
   final RingDecisionLog log;
   final Dialer dialer;
   /** A last interlock before any dial; tests restrict it to loopback so a bug cannot reach out. */
-  volatile java.util.function.Predicate<java.net.InetSocketAddress> dialAllowed = a -> true;
+  volatile Predicate<InetSocketAddress> dialAllowed = a -> true;
 
   ProxyContext(EgressConfig config, Transport transport, Destinations destinations, RingDecisionLog log) {
     this.config = config;

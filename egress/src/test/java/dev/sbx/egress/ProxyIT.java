@@ -125,6 +125,9 @@ class ProxyIT {
     proxy.setRules(other, allowOrigin("api.example.com"));
     proxy.bind(other, new ListenAddress.Unix(sock));
     assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(sock)));
+    assertEquals(proxy.bindings(other).get(0), proxy.bind(other, new ListenAddress.Unix(sock)), "idempotent");
+    assertThrows(IllegalArgumentException.class, () -> proxy.bind(ID, new ListenAddress.Unix(sock)));
+    assertTrue(Files.exists(sock));
     try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(sock))) {
       ch.write(ByteBuffer.wrap(get("api.example.com", "/via-uds").getBytes(StandardCharsets.US_ASCII)));
       ByteBuffer buf = ByteBuffer.allocate(4096);
