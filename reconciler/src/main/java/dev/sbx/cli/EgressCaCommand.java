@@ -18,13 +18,11 @@ public final class EgressCaCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    return SecretsCli.run(spec.commandLine(), () -> {
-      CertificateAuthority ca = CertificateAuthority.loadOrCreate(locations.egressCaDir());
-      PrintWriter out = spec.commandLine().getOut();
-      out.println(ca.certificatePath());
-      out.print(ca.pem());
-      out.flush();
-      return 0;
-    });
+    CertificateAuthority ca = CertificateAuthority.loadOrCreate(locations.egressCaDir());
+    PrintWriter out = spec.commandLine().getOut();
+    out.println(ca.certificatePath());
+    out.print(ca.pem());
+    out.flush();
+    return 0;
   }
 }

@@ -4,5 +4,5 @@ import picocli.CommandLine.Command;
 
 /** {@code sbx egress}: the egress proxy. */
 @Command(name = "egress", mixinStandardHelpOptions = true, description = "The egress proxy and its interception CA.",
-    subcommands = {EgressCaCommand.class})
+    subcommands = {EgressCaCommand.class, EgressServeCommand.class})
 public final class EgressCommand {}

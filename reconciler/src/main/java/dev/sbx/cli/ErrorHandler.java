@@ -1,6 +1,8 @@
 package dev.sbx.cli;
 
+import dev.sbx.egress.tls.TlsSetupException;
 import dev.sbx.schemas.ManifestException;
+import dev.sbx.secrets.api.SecretsException;
 import dev.sbx.schemas.model.Problem;
 import java.io.PrintWriter;
 import java.util.List;
@@ -45,7 +47,30 @@ final class ErrorHandler implements IExecutionExceptionHandler {
     if (ex instanceof ManifestException m) {
       return Optional.of(() -> render(m.problems()));
     }
+    if (ex instanceof SecretsException s) {
+      // A missing/unreachable key or an unwritable store is the environment; the rest is input.
+      boolean environment = s.problem() == SecretsException.Problem.KEY_UNAVAILABLE
+          || s.problem() == SecretsException.Problem.IO;
+      return Optional.of(userError(s.getMessage(), environment ? ExitCodes.ENVIRONMENT : ExitCodes.INVALID_INPUT));
+    }
+    if (ex instanceof TlsSetupException t) {
+      return Optional.of(userError(t.getMessage(), ExitCodes.INVALID_INPUT));
+    }
     return Optional.empty();
+  }
+
+  private static UserError userError(String message, int code) {
+    return new UserError() {
+      @Override
+      public List<String> userMessages() {
+        return List.of("sbx: " + message);
+      }
+
+      @Override
+      public int exitCode() {
+        return code;
+      }
+    };
   }
 
   static List<String> render(List<Problem> problems) {

@@ -43,49 +43,47 @@ public final class SecretLsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    return SecretsCli.run(spec.commandLine(), () -> {
-      SecretStore store = Secrets.open(locations.secretsDir());
-      ServiceCatalog catalog = ServiceCatalog.builtIn();
-      List<Map<String, Object>> rows = new ArrayList<>();
-      for (SecretEntry e : store.list()) {
-        boolean isGlobal = e.scope() instanceof Scope.Global;
-        if ((global && !isGlobal) || (sandbox != null && !isGlobal && !e.scope().equals(Scope.sandbox(sandbox)))) {
-          continue;
-        }
-        Map<String, Object> row = new LinkedHashMap<>();
-        row.put("scope", isGlobal ? "global" : ((Scope.Sandbox) e.scope()).name());
-        row.put("type", e.kind() == SecretKind.SERVICE ? "service" : "custom");
-        row.put("name", e.name());
-        row.put("secret", store.masked(e.scope(), e.name()).orElse(""));
-        if (e.kind() == SecretKind.CUSTOM) {
-          row.put("env", e.envVar());
-          row.put("placeholder", e.placeholder());
-          row.put("hosts", e.hosts());
-        } else {
-          row.put("hosts", catalog.find(e.name()).map(ServiceDefinition::domains).orElse(List.of()));
-        }
-        rows.add(row);
+    SecretStore store = Secrets.open(locations.secretsDir());
+    ServiceCatalog catalog = ServiceCatalog.builtIn();
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (SecretEntry e : store.list()) {
+      boolean isGlobal = e.scope() instanceof Scope.Global;
+      if ((global && !isGlobal) || (sandbox != null && !isGlobal && !e.scope().equals(Scope.sandbox(sandbox)))) {
+        continue;
       }
-      PrintWriter out = spec.commandLine().getOut();
-      if ("json".equals(output)) {
-        out.println(JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(rows));
-      } else if ("text".equals(output)) {
-        out.printf("%-12s %-8s %-20s %-28s %s%n", "SCOPE", "TYPE", "NAME", "SECRET", "DETAIL");
-        for (Map<String, Object> r : rows) {
-          String scopeText = "global".equals(r.get("scope")) ? "(global)" : (String) r.get("scope");
-          String hostList = String.join(",", castList(r.get("hosts")));
-          String detail = r.containsKey("placeholder")
-              ? "env=" + r.get("env") + " placeholder=" + r.get("placeholder") + " hosts=" + hostList
-              : "domains=" + hostList;
-          out.printf("%-12s %-8s %-20s %-28s %s%n", scopeText, r.get("type"), r.get("name"), r.get("secret"), detail);
-        }
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("scope", isGlobal ? "global" : ((Scope.Sandbox) e.scope()).name());
+      row.put("type", e.kind() == SecretKind.SERVICE ? "service" : "custom");
+      row.put("name", e.name());
+      row.put("secret", store.masked(e.scope(), e.name()).orElse(""));
+      if (e.kind() == SecretKind.CUSTOM) {
+        row.put("env", e.envVar());
+        row.put("placeholder", e.placeholder());
+        row.put("hosts", e.hosts());
       } else {
-        spec.commandLine().getErr().println("sbx: unknown output format '" + output + "'\n  hint: use -o text or -o json");
-        return 2;
+        row.put("hosts", catalog.find(e.name()).map(ServiceDefinition::domains).orElse(List.of()));
       }
-      out.flush();
-      return 0;
-    });
+      rows.add(row);
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    if ("json".equals(output)) {
+      out.println(JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(rows));
+    } else if ("text".equals(output)) {
+      out.printf("%-12s %-8s %-20s %-28s %s%n", "SCOPE", "TYPE", "NAME", "SECRET", "DETAIL");
+      for (Map<String, Object> r : rows) {
+        String scopeText = "global".equals(r.get("scope")) ? "(global)" : (String) r.get("scope");
+        String hostList = String.join(",", castList(r.get("hosts")));
+        String detail = r.containsKey("placeholder")
+            ? "env=" + r.get("env") + " placeholder=" + r.get("placeholder") + " hosts=" + hostList
+            : "domains=" + hostList;
+        out.printf("%-12s %-8s %-20s %-28s %s%n", scopeText, r.get("type"), r.get("name"), r.get("secret"), detail);
+      }
+    } else {
+      spec.commandLine().getErr().println("sbx: unknown output format '" + output + "'\n  hint: use -o text or -o json");
+      return 2;
+    }
+    out.flush();
+    return 0;
   }
 
   @SuppressWarnings("unchecked")

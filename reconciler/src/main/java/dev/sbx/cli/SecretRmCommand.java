@@ -33,24 +33,22 @@ public final class SecretRmCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    return SecretsCli.run(spec.commandLine(), () -> {
-      List<String> positionals = args == null ? List.of() : args;
-      Scope s = scope.scope(positionals, placeholder == null ? 1 : 0, USAGE);
-      SecretStore store = Secrets.open(locations.secretsDir());
-      String name;
-      if (placeholder != null) {
-        name = store.list().stream().filter(e -> e.scope().equals(s) && e.placeholder().equals(placeholder))
-            .map(SecretEntry::name).findFirst().orElse(null);
-      } else {
-        name = scope.rest(positionals).get(0);
-      }
-      if (name == null || !store.remove(s, name)) {
-        throw new SecretsException(SecretsException.Problem.BAD_INPUT, null,
-            "no secret " + (name == null ? "with that placeholder" : "'" + name + "'") + " in " + s,
-            "see what is stored with `sbx secret ls`");
-      }
-      spec.commandLine().getOut().println("removed " + name + " from " + s);
-      return 0;
-    });
+    List<String> positionals = args == null ? List.of() : args;
+    Scope s = scope.scope(positionals, placeholder == null ? 1 : 0, USAGE);
+    SecretStore store = Secrets.open(locations.secretsDir());
+    String name;
+    if (placeholder != null) {
+      name = store.list().stream().filter(e -> e.scope().equals(s) && e.placeholder().equals(placeholder))
+          .map(SecretEntry::name).findFirst().orElse(null);
+    } else {
+      name = scope.rest(positionals).get(0);
+    }
+    if (name == null || !store.remove(s, name)) {
+      throw new SecretsException(SecretsException.Problem.BAD_INPUT, null,
+          "no secret " + (name == null ? "with that placeholder" : "'" + name + "'") + " in " + s,
+          "see what is stored with `sbx secret ls`");
+    }
+    spec.commandLine().getOut().println("removed " + name + " from " + s);
+    return 0;
   }
 }

@@ -4,6 +4,7 @@ import dev.sbx.secrets.Secrets;
 import dev.sbx.secrets.api.Scope;
 import dev.sbx.secrets.api.SecretStore;
 import dev.sbx.secrets.api.SecretValue;
+import dev.sbx.secrets.api.SecretsException;
 import java.io.Console;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,6 +24,7 @@ import picocli.CommandLine.Spec;
 public final class SecretSetCommand implements Callable<Integer> {
 
   static final String USAGE = "sbx secret set [-g | SANDBOX] SERVICE";
+  static final int MAX_VALUE = 64 * 1024;
 
   @Spec CommandSpec spec;
   @Mixin SbxLocations locations;
@@ -33,17 +35,15 @@ public final class SecretSetCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    return SecretsCli.run(spec.commandLine(), () -> {
-      Scope s = scope.scope(args, 1, USAGE);
-      String service = scope.rest(args).get(0);
-      SecretStore store = Secrets.open(locations.secretsDir());
-      try (SecretValue value = readValue("Secret for " + service + ": ")) {
-        store.setService(s, service, value);
-      }
-      spec.commandLine().getOut().println("stored " + service + " secret in " + s + " (key: "
-          + store.keySource().backend() + ")");
-      return 0;
-    });
+    Scope s = scope.scope(args, 1, USAGE);
+    String service = scope.rest(args).get(0);
+    SecretStore store = Secrets.open(locations.secretsDir());
+    try (SecretValue value = readValue("Secret for " + service + ": ")) {
+      store.setService(s, service, value);
+    }
+    spec.commandLine().getOut().println("stored " + service + " secret in " + s + " (key: "
+        + store.keySource().backend() + ")");
+    return 0;
   }
 
   /** A no-echo prompt on a terminal, else all of stdin minus one trailing newline. */
@@ -76,6 +76,13 @@ public final class SecretSetCommand implements Callable<Integer> {
   }
 
   private static byte[] readAll(InputStream in) throws IOException {
-    return in.readNBytes(64 * 1024);
+    byte[] bytes = in.readNBytes(MAX_VALUE + 1);
+    if (bytes.length > MAX_VALUE) {
+      Arrays.fill(bytes, (byte) 0);
+      throw new SecretsException(SecretsException.Problem.BAD_INPUT, null,
+          "the secret value on stdin is longer than " + (MAX_VALUE / 1024) + " KiB",
+          "pass only the token itself on stdin");
+    }
+    return bytes;
   }
 }

@@ -45,15 +45,13 @@ public final class SecretSetCustomCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    return SecretsCli.run(spec.commandLine(), () -> {
-      Scope s = scope.scope(args == null ? List.of() : args, 0, USAGE);
-      SecretEntry entry;
-      try (SecretValue value = SecretSetCommand.readValue("Secret for " + env + ": ")) {
-        entry = Secrets.open(locations.secretsDir())
-            .setCustom(s, new CustomSecretSpec(env, hosts, Optional.ofNullable(placeholder)), value);
-      }
-      spec.commandLine().getOut().println(entry.placeholder());
-      return 0;
-    });
+    Scope s = scope.scope(args == null ? List.of() : args, 0, USAGE);
+    SecretEntry entry;
+    try (SecretValue value = SecretSetCommand.readValue("Secret for " + env + ": ")) {
+      entry = Secrets.open(locations.secretsDir())
+          .setCustom(s, new CustomSecretSpec(env, hosts, Optional.ofNullable(placeholder)), value);
+    }
+    spec.commandLine().getOut().println(entry.placeholder());
+    return 0;
   }
 }

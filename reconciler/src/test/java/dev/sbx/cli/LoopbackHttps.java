@@ -120,7 +120,7 @@ final class LoopbackHttps {
       ctx.init(null, tmf.getTrustManagers(), null);
       SSLSocket tls = (SSLSocket) ctx.getSocketFactory().createSocket(socket, host, port, true);
       SSLParameters p = tls.getSSLParameters();
-      p.setServerNames(List.of(new SNIHostName(host)));
+      p.setServerNames(host.matches("[0-9.]+") ? List.of() : List.of(new SNIHostName(host)));
       p.setEndpointIdentificationAlgorithm("HTTPS");
       tls.setSSLParameters(p);
       StringBuilder req = new StringBuilder("GET / HTTP/1.1\r\nHost: " + authority + "\r\nConnection: close\r\n");

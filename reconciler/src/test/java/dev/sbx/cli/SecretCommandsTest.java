@@ -70,6 +70,7 @@ class SecretCommandsTest {
     assertEquals(2, noScope.exitCode());
     assertTrue(noScope.err().contains("name a sandbox or use -g"), noScope.err());
     assertEquals(2, sbx("", "secret", "set", "-g", "github").exitCode(), "empty value");
+    assertEquals(2, sbx("x".repeat(70_000), "secret", "set", "-g", "github").exitCode(), "oversized value");
 
     assertEquals(0, sbx(TOKEN, "secret", "set", "-g", "github").exitCode());
     Path db = state.resolve("secrets/secrets.db");

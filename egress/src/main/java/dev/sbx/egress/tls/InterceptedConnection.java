@@ -1,6 +1,8 @@
 package dev.sbx.egress.tls;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -9,19 +11,24 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 
@@ -40,6 +47,10 @@ final class InterceptedConnection extends ChannelInboundHandlerAdapter {
   private Channel upstream;
   private boolean upstreamReady;
   private boolean closing;
+  private List<String> applied = List.of();
+  private List<Injection.ReplacePlaceholder> bodyPlaceholders = List.of();
+  private HttpRequest bufferedHead;
+  private CompositeByteBuf bufferedBody;
   boolean responseStarted;
 
   InterceptedConnection(TlsInterceptor.Target target, TlsInterceptor owner) {
@@ -78,8 +89,70 @@ final class InterceptedConnection extends ChannelInboundHandlerAdapter {
         ReferenceCountUtil.release(msg);
         return;
       }
+      if (bodyPlaceholders.isEmpty()) {
+        report(request);
+      } else {
+        // Custom placeholders may sit in the body: hold the request until it is complete.
+        bufferedHead = request;
+        bufferedBody = ctx.alloc().compositeBuffer(Integer.MAX_VALUE);
+        if (HttpUtil.is100ContinueExpected(request)) {
+          // The upstream will not see the head before the body: answer the client's Expect here.
+          request.headers().remove(HttpHeaderNames.EXPECT);
+          ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+        }
+        if (msg instanceof HttpContent content) {
+          bufferBody(content);
+        }
+        return;
+      }
+    } else if (bufferedHead != null && msg instanceof HttpContent content) {
+      bufferBody(content);
+      return;
     }
     forward(msg);
+  }
+
+  /** Accumulates the body of a held request; at its end, replaces placeholders and sends it on with a new length. */
+  private void bufferBody(HttpContent content) {
+    bufferedBody.addComponent(true, content.content().retain());
+    boolean last = content instanceof LastHttpContent;
+    content.release();
+    if (bufferedBody.readableBytes() > BodyPlaceholders.MAX_BODY) {
+      dropBufferedRequest();
+      refuse(413, "request body over " + (BodyPlaceholders.MAX_BODY >> 20)
+          + " MiB to a host whose credential placeholder may be in the body");
+      return;
+    }
+    if (!last) {
+      return;
+    }
+    byte[] body = ByteBufUtil.getBytes(bufferedBody);
+    byte[] replaced = BodyPlaceholders.replace(body, bodyPlaceholders, applied);
+    byte[] out = replaced != null ? replaced : body;
+    HttpRequest head = bufferedHead;
+    dropBufferedRequest();
+    head.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
+    if (out.length > 0 || HttpUtil.isContentLengthSet(head)) {
+      head.headers().set(HttpHeaderNames.CONTENT_LENGTH, out.length);
+    }
+    report(head);
+    forward(head);
+    forward(new DefaultLastHttpContent(Unpooled.wrappedBuffer(out)));
+  }
+
+  private void dropBufferedRequest() {
+    if (bufferedBody != null) {
+      bufferedBody.release();
+    }
+    bufferedBody = null;
+    bufferedHead = null;
+  }
+
+  private void report(HttpRequest request) {
+    String path = request.uri();
+    int q = path.indexOf('?');
+    owner.listener().onEvent(new InterceptionListener.Forwarded(target.sandbox(), target.host(), target.port(),
+        request.method().name(), q < 0 ? path : path.substring(0, q), applied));
   }
 
   /** Checks and rewrites one request head; returns non-null (and has answered) when refused. */
@@ -98,11 +171,9 @@ final class InterceptedConnection extends ChannelInboundHandlerAdapter {
     request.headers().remove("Proxy-Connection");
     request.headers().set(HttpHeaderNames.HOST, target.port() == 443 ? uriHost() : uriHost() + ":" + target.port());
     List<Injection> injections = owner.credentials().resolve(target.sandbox(), target.host(), target.port());
-    List<String> applied = RequestRewriter.apply(request, injections, true);
-    String path = request.uri();
-    int q = path.indexOf('?');
-    owner.listener().onEvent(new InterceptionListener.Forwarded(target.sandbox(), target.host(), target.port(),
-        request.method().name(), q < 0 ? path : path.substring(0, q), applied));
+    applied = new ArrayList<>(RequestRewriter.apply(request, injections, true));
+    bodyPlaceholders = injections.stream().filter(i -> i instanceof Injection.ReplacePlaceholder)
+        .map(i -> (Injection.ReplacePlaceholder) i).toList();
     return null;
   }
 
@@ -211,6 +282,7 @@ final class InterceptedConnection extends ChannelInboundHandlerAdapter {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     releasePending();
+    dropBufferedRequest();
     if (upstream != null) {
       upstream.close();
     }

@@ -11,8 +11,9 @@
  * per-installation CA ({@link dev.sbx.egress.tls.CertificateAuthority}, {@code ca.key} 0600);
  * HTTP/1.1 requests are checked (Host and absolute-form target must name the CONNECT target, else
  * 421; upgrades 501), credentials are applied ({@code SetHeader} replaces the header,
- * {@code ReplacePlaceholder} replaces only that credential's placeholder in header values and the
- * request target), and the request goes over one verified TLS connection per client connection to
+ * {@code ReplacePlaceholder} replaces only that credential's placeholder in header values, the
+ * request target and the body — bodies of requests to such hosts are buffered up to 8 MiB, larger
+ * ones get 413, and Content-Length is recomputed), and the request goes over one verified TLS connection per client connection to
  * the address the core vetted ({@link dev.sbx.egress.tls.UpstreamTls}: trust store + HTTPS
  * hostname verification against the canonical target). Nothing is written upstream before that
  * verification succeeded; a failure answers 502. {@link dev.sbx.egress.tls.InterceptionListener}

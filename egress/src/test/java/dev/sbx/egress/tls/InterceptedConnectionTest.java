@@ -74,4 +74,22 @@ class InterceptedConnectionTest {
     assertFalse(channel.isOpen());
     channel.finishAndReleaseAll();
   }
+
+  @Test
+  void oversizedBodyToAPlaceholderHostIs413() {
+    TlsInterceptor interceptor = new TlsInterceptor(new LeafCache(CertificateAuthority.loadOrCreate(tmp)),
+        UpstreamTls.systemTrust(), (sandbox, host, port) -> List.of(new Injection.ReplacePlaceholder("c",
+            "sbx-cs-AAAAAAAAAAAAAAAAAAAAAAAA", InjectedSecret.ofUtf8(new byte[] {'v'}), false)), events::add);
+    EmbeddedChannel ch = new EmbeddedChannel(new InterceptedConnection(
+        new TlsInterceptor.Target("dev", "api.example.com", 443, new InetSocketAddress("127.0.0.1", 9)), interceptor));
+    io.netty.handler.codec.http.HttpRequest head =
+        new io.netty.handler.codec.http.DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/");
+    head.headers().set("Host", "api.example.com");
+    ch.writeInbound(head);
+    ch.writeInbound(new io.netty.handler.codec.http.DefaultHttpContent(
+        io.netty.buffer.Unpooled.wrappedBuffer(new byte[BodyPlaceholders.MAX_BODY + 1])));
+    HttpResponse response = ch.readOutbound();
+    assertEquals(413, response.status().code());
+    ch.finishAndReleaseAll();
+  }
 }

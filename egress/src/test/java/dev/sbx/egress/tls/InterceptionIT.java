@@ -214,6 +214,43 @@ class InterceptionIT {
   }
 
   @Test
+  void placeholderInTheBodyIsReplacedAndTheLengthFixed() throws Exception {
+    String json = "{\"key\":\"" + PLACEHOLDER + "\",\"other\":\"sbx-cs-NotBoundNotBoundNotBound00\",\"again\":\""
+        + PLACEHOLDER + "\"}";
+    String expected = json.replace(PLACEHOLDER, CUSTOM_VALUE);
+    try (TunnelClient c = connect("api.test:" + port(), "api.test")) {
+      TunnelClient.Response r = c.send("POST", "/v1/x", Map.of("Host", "api.test:" + port(),
+          "Content-Type", "application/json"), json.getBytes(StandardCharsets.UTF_8));
+      assertEquals(200, r.status());
+    }
+    TestUpstream.Received got = upstream.take();
+    byte[] want = expected.getBytes(StandardCharsets.UTF_8);
+    assertEquals(want.length, got.bodyLength());
+    assertEquals(java.util.Arrays.hashCode(want), got.bodyHash());
+    assertEquals(String.valueOf(want.length), got.header("Content-Length"));
+    InterceptionListener.Forwarded f = (InterceptionListener.Forwarded) events.get(0);
+    assertEquals(List.of("anthropic", "AMP_API_KEY"), f.injected());
+  }
+
+  @Test
+  void largeBodiesStreamBothWaysUnchanged() throws Exception {
+    byte[] upload = new byte[3 << 20];
+    new java.util.Random(42).nextBytes(upload);
+    try (TunnelClient c = connect("api.test:" + port(), "api.test")) {
+      TunnelClient.Response r = c.send("POST", "/upload", Map.of("Host", "api.test:" + port(),
+          "x-api-key", "proxy-managed"), upload);
+      assertEquals(200, r.status());
+      TestUpstream.Received got = upstream.take();
+      assertEquals(upload.length, got.bodyLength());
+      assertEquals(java.util.Arrays.hashCode(upload), got.bodyHash());
+      assertEquals(TOKEN, got.header("x-api-key"));
+      TunnelClient.Response big = c.send("GET", "/big/" + (5 << 20), Map.of("Host", "api.test:" + port()));
+      assertEquals(200, big.status());
+      assertEquals(5 << 20, big.body().length());
+    }
+  }
+
+  @Test
   void upgradeRequestsAreRefused() throws Exception {
     try (TunnelClient c = connect("api.test:" + port(), "api.test")) {
       TunnelClient.Response r = c.send("GET", "/ws", Map.of("Host", "api.test:" + port(), "Upgrade", "websocket",

@@ -75,4 +75,16 @@ class RequestRewriterTest {
     assertThrows(IllegalArgumentException.class, () -> new Injection.ReplacePlaceholder("n", "short", s("v"), false));
     assertTrue(i.toString().contains("redacted"));
   }
+
+  @Test
+  void bodyPlaceholdersAreReplacedOnlyForTheGivenCredentials() {
+    List<String> applied = new java.util.ArrayList<>();
+    byte[] body = ("a=" + PH_A + "&b=" + PH_B + "&c=" + PH_A).getBytes(StandardCharsets.UTF_8);
+    byte[] out = BodyPlaceholders.replace(body,
+        List.of(new Injection.ReplacePlaceholder("A", PH_A, s("xyz"), false)), applied);
+    assertEquals("a=xyz&b=" + PH_B + "&c=xyz", new String(out, StandardCharsets.UTF_8));
+    assertEquals(List.of("A"), applied);
+    assertEquals(null, BodyPlaceholders.replace("nothing here".getBytes(StandardCharsets.UTF_8),
+        List.of(new Injection.ReplacePlaceholder("A", PH_A, s("xyz"), false)), applied));
+  }
 }

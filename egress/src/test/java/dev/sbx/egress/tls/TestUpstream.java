@@ -33,7 +33,7 @@ import java.util.concurrent.TimeUnit;
 final class TestUpstream implements AutoCloseable {
 
   /** What the upstream saw. */
-  record Received(String method, String uri, List<Map.Entry<String, String>> headers) {
+  record Received(String method, String uri, List<Map.Entry<String, String>> headers, int bodyLength, int bodyHash) {
     String header(String name) {
       return headers.stream().filter(e -> e.getKey().equalsIgnoreCase(name)).map(Map.Entry::getValue).findFirst()
           .orElse(null);
@@ -53,12 +53,17 @@ final class TestUpstream implements AutoCloseable {
         .childHandler(new ChannelInitializer<Channel>() {
           @Override
           protected void initChannel(Channel ch) {
-            ch.pipeline().addLast(tls.newHandler(ch.alloc()), new HttpServerCodec(), new HttpObjectAggregator(1 << 20),
+            ch.pipeline().addLast(tls.newHandler(ch.alloc()), new HttpServerCodec(), new HttpObjectAggregator(16 << 20),
                 new SimpleChannelInboundHandler<FullHttpRequest>() {
                   @Override
                   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
-                    received.add(new Received(req.method().name(), req.uri(), List.copyOf(req.headers().entries())));
-                    byte[] body = ("ok " + req.uri()).getBytes(StandardCharsets.UTF_8);
+                    byte[] in = new byte[req.content().readableBytes()];
+                    req.content().getBytes(req.content().readerIndex(), in);
+                    received.add(new Received(req.method().name(), req.uri(), List.copyOf(req.headers().entries()),
+                        in.length, java.util.Arrays.hashCode(in)));
+                    byte[] body = req.uri().startsWith("/big/")
+                        ? new byte[Integer.parseInt(req.uri().substring(5))]
+                        : ("ok " + req.uri()).getBytes(StandardCharsets.UTF_8);
                     FullHttpResponse resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
                         Unpooled.wrappedBuffer(body));
                     resp.headers().set(HttpHeaderNames.CONTENT_LENGTH, body.length);

@@ -96,10 +96,18 @@ final class TunnelClient implements AutoCloseable {
   }
 
   Response send(String method, String target, Map<String, String> headers) throws IOException {
+    return send(method, target, headers, new byte[0]);
+  }
+
+  Response send(String method, String target, Map<String, String> headers, byte[] body) throws IOException {
     StringBuilder req = new StringBuilder(method + " " + target + " HTTP/1.1\r\n");
     headers.forEach((k, v) -> req.append(k).append(": ").append(v).append("\r\n"));
+    if (body.length > 0) {
+      req.append("Content-Length: ").append(body.length).append("\r\n");
+    }
     req.append("\r\n");
     out.write(req.toString().getBytes(StandardCharsets.UTF_8));
+    out.write(body);
     out.flush();
     String head = readHead(in);
     String[] lines = head.split("\r\n");
@@ -110,8 +118,8 @@ final class TunnelClient implements AutoCloseable {
       h.put(lines[i].substring(0, c).trim().toLowerCase(), lines[i].substring(c + 1).trim());
     }
     int length = Integer.parseInt(h.getOrDefault("content-length", "0"));
-    byte[] body = in.readNBytes(length);
-    return new Response(status, h, new String(body, StandardCharsets.UTF_8));
+    byte[] responseBody = in.readNBytes(length);
+    return new Response(status, h, new String(responseBody, StandardCharsets.ISO_8859_1));
   }
 
   X509Certificate peerCertificate() throws IOException {
