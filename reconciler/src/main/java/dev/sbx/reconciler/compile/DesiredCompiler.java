@@ -106,7 +106,7 @@ public final class DesiredCompiler {
     }
     ImmutableSpec immutable = new ImmutableSpec(imageRef(kit.image().value(), payload), DEFAULT_KERNEL,
         kit.install().stream().map(p -> p.value().command()).toList(), resources(r),
-        m.workspace(), mounts(r));
+        hostPath(r, m.workspace()), mounts(r));
     LiveSpec live = new LiveSpec(egress(r), bindings(r), env(kit), startupLines(kit));
     return new DesiredSandbox(m.name(), m.agent(), immutable, live, drift(m.drift()),
         new Provenance(sourceId, where));
@@ -175,11 +175,12 @@ public final class DesiredCompiler {
     List<SandboxManifest.Mount> mounts = r.sandbox().mounts();
     for (int i = 0; i < mounts.size(); i++) {
       SandboxManifest.Mount m = mounts.get(i);
-      if (!seen.add(m.path()) || m.path().equals(r.sandbox().workspace())) {
+      String path = hostPath(r, m.path());
+      if (!seen.add(path) || path.equals(hostPath(r, r.sandbox().workspace()))) {
         throw error(r, "/spec/mounts/" + i, "mount path " + m.path() + " is listed twice (or is the workspace)",
             "list each host path once");
       }
-      out.add(new Mount(m.path(), m.readOnly()));
+      out.add(new Mount(path, m.readOnly()));
     }
     return out;
   }
@@ -249,7 +250,7 @@ public final class DesiredCompiler {
   /** Kit files at their guest paths, install and startup commands with their users. */
   static GuestPayload payload(ResolvedSandbox r) {
     EffectiveKit kit = r.kit();
-    String workspace = r.sandbox().workspace();
+    String workspace = hostPath(r, r.sandbox().workspace());
     List<GuestPayload.File> files = new ArrayList<>();
     for (Provenanced<ArtifactFile> p : kit.files()) {
       ArtifactFile f = p.value();
@@ -268,6 +269,18 @@ public final class DesiredCompiler {
             isRoot(p.value().effectiveUser())))
         .toList();
     return new GuestPayload(files, install, startup);
+  }
+
+  /**
+   * An absolute host path; {@code ./x} and {@code ../x} are relative to the manifest's directory,
+   * so a GitOps repository can carry its own workspace. Null stays null.
+   */
+  static String hostPath(ResolvedSandbox r, String path) {
+    if (path == null || path.startsWith("/")) {
+      return path;
+    }
+    Path base = r.manifest().file().path().toAbsolutePath().getParent();
+    return base.resolve(path).normalize().toString();
   }
 
   private static boolean isRoot(String user) {
