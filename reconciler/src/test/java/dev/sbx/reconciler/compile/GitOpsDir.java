@@ -33,9 +33,13 @@ public final class GitOpsDir {
   }
 
   public GitOpsDir sandbox(String name, String policy) {
+    return sandbox(name, policy, 2, "1g");
+  }
+
+  public GitOpsDir sandbox(String name, String policy, int cpus, String memory) {
     return write("sandbox-" + name + ".yaml", "apiVersion: sbx/v1\nkind: Sandbox\nmetadata: {name: " + name + "}\n"
         + "spec:\n  agent: shell\n  kits: [./kits/tools]\n  workspace: ./ws-" + name + "\n"
-        + "  resources: {cpus: 2, memory: 1g}\n  secrets: [github]\n  policy: " + policy + "\n");
+        + "  resources: {cpus: " + cpus + ", memory: " + memory + "}\n  secrets: [github]\n  policy: " + policy + "\n");
   }
 
   public GitOpsDir write(String relative, String text) {
