@@ -78,7 +78,8 @@ class ApplyVmIT {
       SandboxRuntime vm = daemon.vmRuntime().orElseThrow();
       String bootId = bootId(vm);
 
-      assertTrue(get(vm, "127.0.0.1", port).contains("hello from upstream"), "allowed through the guest proxy");
+      String allowed = get(vm, "127.0.0.1", port);
+      assertTrue(allowed.contains("hello from upstream"), "allowed through the guest proxy: " + allowed);
       String denied = get(vm, "example.com", 80);
       assertTrue(denied.contains("403") && denied.contains("Blocked by network policy"), denied);
       assertTrue(exec(vm, "cat /home/agent/notes.txt").contains("hello v1"), "kit file in the guest");
@@ -164,8 +165,9 @@ class ApplyVmIT {
 
   /** A plain HTTP request through the guest's proxy port (the tunnel to the host proxy). */
   private static String get(SandboxRuntime vm, String host, int port) {
-    return exec(vm, "printf 'GET http://" + host + ":" + port + "/ HTTP/1.1\\r\\nHost: " + host + ":" + port
-        + "\\r\\nConnection: close\\r\\n\\r\\n' | nc -w 10 127.0.0.1 3128");
+    // stdin stays open a while: the proxy takes a client's half-close as the end of the exchange
+    return exec(vm, "(printf 'GET http://" + host + ":" + port + "/ HTTP/1.1\\r\\nHost: " + host + ":" + port
+        + "\\r\\nConnection: close\\r\\n\\r\\n'; sleep 4) | nc -w 10 127.0.0.1 3128");
   }
 
   private static List<String> rules(Daemon daemon) {
