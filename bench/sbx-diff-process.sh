@@ -32,11 +32,17 @@ for i in $(seq 1 "$n"); do
 done
 export SBX_ACTUATORS=memory SBX_STATE_DIR="$work/state"
 echo "sbx diff -f DIR (N=$n sandboxes, $runs runs, SBX_ACTUATORS=memory)"
-if command -v hyperfine >/dev/null; then
-  hyperfine --warmup 1 --runs "$runs" "java -jar $jar diff -f $dir"
-else
-  for r in $(seq 1 "$runs"); do
-    /usr/bin/time -f "run $r: %e s wall, %M KiB max RSS" java -jar "$jar" diff -f "$dir" >/dev/null
-  done
-fi
+for r in $(seq 1 "$runs"); do
+  /usr/bin/time -f "run $r: %e s wall, %M KiB max RSS" java -jar "$jar" diff -f "$dir" >/dev/null
+done
 java -jar "$jar" diff -f "$dir" | tail -1
+# The same through a daemon (in-memory actuators, no VMs): CLI JVM + unix-socket API + daemon work.
+unset SBX_ACTUATORS
+java -jar "$jar" daemon --foreground --memory >/dev/null 2>&1 &
+for i in $(seq 1 100); do [ -S "$SBX_STATE_DIR/daemon.sock" ] && break; sleep 0.1; done
+java -jar "$jar" diff -f "$dir" >/dev/null   # warm the daemon's JIT once
+echo "sbx diff -f DIR through a running daemon (--memory)"
+for r in $(seq 1 "$runs"); do
+  /usr/bin/time -f "run $r: %e s wall, %M KiB max RSS (CLI process)" java -jar "$jar" diff -f "$dir" >/dev/null
+done
+java -jar "$jar" daemon --stop >/dev/null

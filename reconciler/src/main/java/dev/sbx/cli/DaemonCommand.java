@@ -45,7 +45,7 @@ public final class DaemonCommand implements Callable<Integer> {
       return ExitCodes.OK;
     }
     if (!foreground) {
-      ApiClient client = DaemonLauncher.connect(dir);
+      ApiClient client = DaemonLauncher.connect(dir, memory);
       out.println("sbx daemon running: " + client.call("GET", "/v1/version", "").body() + " on " + client.socket());
       return ExitCodes.OK;
     }

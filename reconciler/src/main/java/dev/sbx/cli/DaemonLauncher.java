@@ -34,7 +34,12 @@ final class DaemonLauncher {
   }
 
   /** A client for a running daemon, starting one if none answers. */
-  static ApiClient connect(Path stateDir)  {
+  static ApiClient connect(Path stateDir) {
+    return connect(stateDir, false);
+  }
+
+  /** Like {@link #connect(Path)}; a daemon started here uses in-memory actuators when {@code memory}. */
+  static ApiClient connect(Path stateDir, boolean memory) {
     ApiClient client = new ApiClient(Daemon.socket(stateDir));
     if (client.reachable()) {
       return client;
@@ -52,6 +57,9 @@ final class DaemonLauncher {
       cmd.add(System.getProperty("java.class.path"));
       cmd.add(Sbx.class.getName());
       cmd.addAll(List.of("daemon", "--foreground", "--state-dir", stateDir.toString()));
+      if (memory) {
+        cmd.add("--memory");
+      }
       process = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
           .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     } catch (IOException e) {

@@ -134,6 +134,11 @@ final class ApiServer implements AutoCloseable {
     } catch (IOException ignored) {
       // best effort
     }
-    workers.shutdownNow();
+    workers.shutdown(); // let answers in flight (e.g. the one to /v1/shutdown) finish
+    try {
+      workers.awaitTermination(2, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }
