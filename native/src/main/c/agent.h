@@ -32,6 +32,8 @@ struct stream {
     int exited;
     int status;
     int tty;      /* stdout is a pseudo-terminal master (stderr merged into it) */
+    int tty_hup;  /* the terminal's slave side is closed: stop polling the master */
+    int64_t exited_at_ms;
 
     /* tunnel */
     int sock;
@@ -76,6 +78,8 @@ extern struct agent A;
 
 /* main.c */
 int64_t now_ms(void);
+/* Makes the loop wake up by this time even if nothing happens. */
+void wake_at(int64_t ms);
 
 /* log.c: one line to stderr (the serial console in a VM) and, when a host listens, a LOG frame. */
 void agent_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

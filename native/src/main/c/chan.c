@@ -2,6 +2,9 @@
  * socket the host listens on in test mode), re-opening after EOF, framing in and out. */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -52,9 +55,32 @@ static int open_port(void)
     return open(dev, O_RDWR | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 }
 
+/* Test mode: a socket path that stays missing means the host (a test) is gone for good;
+ * an agent left behind by a crashed test ends itself and its processes. */
+#define SOCKET_GONE_EXIT_MS 30000
+
+static void note_missing_socket(int missing)
+{
+    static int64_t since;
+    if (!missing) {
+        since = 0;
+        return;
+    }
+    int64_t now = now_ms();
+    if (since == 0)
+        since = now;
+    else if (now - since > SOCKET_GONE_EXIT_MS) {
+        dprintf(2, "sbx-agent: %s missing for %d s: exiting\n", A.channel_path, SOCKET_GONE_EXIT_MS / 1000);
+        exec_kill_all(SIGKILL);
+        exit(3);
+    }
+}
+
 void chan_try_open(void)
 {
     int fd = A.channel_path ? open_unix(A.channel_path) : open_port();
+    if (A.channel_path)
+        note_missing_socket(fd < 0 && errno == ENOENT);
     if (fd < 0) {
         A.reopen_at_ms = now_ms() + REOPEN_DELAY_MS;
         return;

@@ -139,6 +139,12 @@ void exec_pump(struct stream *s, int fd)
     ssize_t r = read(fd, scratch, max);
     if (r < 0 && (errno == EAGAIN || errno == EINTR))
         return;
+    if (r < 0 && errno == EIO && s->tty) {
+        /* Every slave descriptor is closed. Closing the master now would hang up the
+         * terminal and SIGHUP a process that is just exiting: keep it until the exit. */
+        s->tty_hup = 1;
+        return;
+    }
     if (r <= 0) {
         close(fd);
         *slot = -1;
@@ -148,12 +154,25 @@ void exec_pump(struct stream *s, int fd)
 }
 
 /* After the process exited, what its pipes hold is all it wrote; a pipe still held open by a
- * background child no longer delays EXIT once it is empty. */
+ * background child no longer delays EXIT once it is empty. A terminal is different: what the
+ * process wrote last may still be on its way through the tty layer when FIONREAD says 0, so
+ * the end of a terminal is EIO (no slave left), or quiet for TTY_GRACE_MS after the exit. */
+#define TTY_GRACE_MS 250
+
 static int drained(struct stream *s, int *fd)
 {
     while (*fd >= 0) {
         int avail = 0;
-        if (ioctl(*fd, FIONREAD, &avail) < 0 || avail == 0) {
+        if (s->tty_hup || ioctl(*fd, FIONREAD, &avail) < 0) {
+            avail = 0;
+        } else if (avail == 0 && s->tty) {
+            int64_t quiet_until = s->exited_at_ms + TTY_GRACE_MS;
+            if (now_ms() < quiet_until) {
+                wake_at(quiet_until);
+                return 0;
+            }
+        }
+        if (avail == 0) {
             close(*fd);
             *fd = -1;
             return 1;
@@ -197,6 +216,7 @@ void exec_reap_children(void)
         for (struct stream *s = A.streams; s; s = s->next) {
             if (s->kind == STREAM_EXEC && s->pid == pid && !s->exited) {
                 s->exited = 1;
+                s->exited_at_ms = now_ms();
                 s->status = status;
                 break;
             }

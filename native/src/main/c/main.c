@@ -18,6 +18,14 @@
 
 struct agent A = {.chan_fd = -1, .proxy_fd = -1, .sig_fd = -1, .next_even = 2};
 
+static int64_t next_wake_ms = INT64_MAX;
+
+void wake_at(int64_t ms)
+{
+    if (ms < next_wake_ms)
+        next_wake_ms = ms;
+}
+
 int64_t now_ms(void)
 {
     struct timespec ts;
@@ -141,7 +149,7 @@ static void build_pollset(void)
             continue;
         int readable = stream_may_send(s) && !out_full;
         if (s->kind == STREAM_EXEC) {
-            add(s->fd_out, readable ? POLLIN : 0, SLOT_OUT, s);
+            add(s->fd_out, readable && !s->tty_hup ? POLLIN : 0, SLOT_OUT, s);
             add(s->fd_err, readable ? POLLIN : 0, SLOT_ERR, s);
             add(s->fd_in, buf_avail(&s->inq) ? POLLOUT : 0, SLOT_IN, s);
         } else {
@@ -225,6 +233,9 @@ int main(int argc, char **argv)
     for (;;) {
         if (A.chan_fd < 0 && now_ms() >= A.reopen_at_ms)
             chan_try_open();
+        next_wake_ms = INT64_MAX;
+        if (A.chan_fd < 0)
+            wake_at(A.reopen_at_ms);
         for (struct stream *s = A.streams; s; s = s->next)
             if (s->kind == STREAM_EXEC)
                 exec_finish_if_done(s);
@@ -234,9 +245,9 @@ int main(int argc, char **argv)
 
         build_pollset();
         int timeout = -1;
-        if (A.chan_fd < 0) {
-            int64_t left = A.reopen_at_ms - now_ms();
-            timeout = left < 0 ? 0 : (int)left;
+        if (next_wake_ms != INT64_MAX) {
+            int64_t left = next_wake_ms - now_ms();
+            timeout = left < 0 ? 0 : left > 60000 ? 60000 : (int)left;
         }
         int n = poll(pfds, nslots, timeout);
         if (n < 0) {

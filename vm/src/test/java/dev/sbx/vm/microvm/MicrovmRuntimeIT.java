@@ -232,6 +232,13 @@ class MicrovmRuntimeIT {
       assertNotEquals(0, agent(runtime, "two", "cat " + wsA + "/secret-of-a.txt").exitCode());
       assertEquals(0, agent(runtime, "one", "echo mine > /tmp/only-here").exitCode());
       assertNotEquals(0, agent(runtime, "two", "cat /tmp/only-here").exitCode());
+      // QMP: status, and the ACPI power button reaches QEMU as an event
+      try (var qmp = dev.sbx.vm.qemu.QmpClient.connect(runtime.sandboxDir("two").resolve("qmp.sock"),
+          Duration.ofSeconds(10))) {
+        assertEquals("running", qmp.status(Duration.ofSeconds(10)));
+        qmp.systemPowerdown(Duration.ofSeconds(10));
+        assertEquals("POWERDOWN", qmp.awaitEvent("POWERDOWN", Duration.ofSeconds(10)).path("event").asString());
+      }
       passed = true;
     } finally {
       finish(runtime, dir, passed);
