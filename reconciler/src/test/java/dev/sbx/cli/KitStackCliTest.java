@@ -136,6 +136,32 @@ class KitStackCliTest {
   }
 
   @Test
+  void everyCorpusMixinThatRequiresAnAgentStacksOnItAndOnlyOnIt() {
+    Map<String, String> requires = Map.of("claude-mem", "claude", "claude-model-runner", "claude",
+        "claude-sbx-statusline", "claude", "code-server", "claude", "ecc", "claude",
+        "gitguardian", "claude", "openrouter", "claude", "re-gent", "claude", "codex-acp",
+        "codex", "mend-guardrails", "codex");
+    requires.forEach((mixin, agent) -> {
+      Run on = sbx("kit", "render", kit(agent), kit(mixin));
+      assertEquals(0, on.code(), mixin + " on " + agent + ": " + on.err());
+      String other = agent.equals("claude") ? "codex" : "claude";
+      assertConflict(sbx("kit", "render", kit(other), kit(mixin)), "requires agent \"" + agent
+          + "\"", mixin + "/spec.yaml:", other + "/spec.yaml:");
+    });
+  }
+
+  @Test
+  void allClaudeMixinsOfTheCorpusStackTogetherWithEnvironmentWarnings() {
+    Run run = sbx("kit", "render", kit("claude"), kit("claude-mem"), kit("claude-model-runner"),
+        kit("claude-sbx-statusline"), kit("code-server"), kit("ecc"), kit("gitguardian"),
+        kit("openrouter"), kit("re-gent"));
+    assertEquals(0, run.code(), run.err());
+    assertTrue(run.err().matches("(?s).*openrouter/spec.yaml:\\d+:\\d+: warning: environment "
+        + "variable ANTHROPIC_BASE_URL from kit openrouter overrides the value set by kit "
+        + "claude-model-runner \\([^)]*claude-model-runner/spec.yaml:\\d+:\\d+\\).*"), run.err());
+  }
+
+  @Test
   void twoAgentKitsIsExit2NamingBoth() {
     assertConflict(sbx("kit", "render", kit("claude"), kit("codex")),
         "two agent/sandbox kits", "claude/spec.yaml:2:", "codex/spec.yaml:2:");

@@ -136,6 +136,15 @@ class RenderDirCliTest {
   }
 
   @Test
+  void explainedAndPlainOutputLoadToTheSameDocuments() {
+    Run plain = sbx("render", "-f", repo.toString());
+    Run explained = sbx("render", "-f", repo.toString(), "--explain");
+    assertEquals(0, explained.code(), explained.err());
+    assertEquals(documents(plain.out()), documents(explained.out()));
+    assertTrue(explained.out().length() > plain.out().length());
+  }
+
+  @Test
   void intersectMakesKitAllowsOutsideThePolicyInactive() {
     Run run = sbx("render", "-f", repo.toString(), "--sandbox", "web", "--kit-allows", "intersect",
         "-o", "json");

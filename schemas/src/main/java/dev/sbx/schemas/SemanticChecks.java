@@ -35,6 +35,10 @@ final class SemanticChecks {
         && kit.requiresAgent().equals(kit.name())) {
       p.error("/requires/agent", "a mixin cannot require itself", null);
     }
+    if (kit.kind() == KitKind.SANDBOX && kit.requiresAgent() != null) {
+      p.warn("/requires/agent", "requires.agent has no effect on a sandbox kit",
+          "it pins a mixin to one sandbox kit; remove it here");
+    }
     network(kit, p);
     credentials(kit, p);
     environment(kit, p);

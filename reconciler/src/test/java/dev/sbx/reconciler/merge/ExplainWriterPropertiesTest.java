@@ -14,7 +14,7 @@ import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 
 /** Explained YAML loads back to exactly the document: comments are the only addition. */
-class ExplainWriterProperties {
+class ExplainWriterPropertiesTest {
   @Provide
   Arbitrary<String> texts() {
     Arbitrary<String> tricky = Arbitraries.of("true", "no", "~", "null", "1.0", "0x1F", "-x",

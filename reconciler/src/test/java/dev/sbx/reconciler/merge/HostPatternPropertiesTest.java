@@ -14,12 +14,12 @@ import net.jqwik.api.Provide;
 /**
  * {@link HostPattern#covers} decides which kit allows an intersecting policy keeps and which
  * allows a deny shadows, so it must be sound: if p covers q, every host:port q matches, p
- * matches (checked with the reference matcher of {@link MergeProperties}).
+ * matches (checked with the reference matcher of {@link MergePropertiesTest}).
  */
-class HostPatternProperties {
+class HostPatternPropertiesTest {
   @Provide
   Arbitrary<String> patterns() {
-    return Arbitraries.of(MergeProperties.PATTERNS);
+    return Arbitraries.of(MergePropertiesTest.PATTERNS);
   }
 
   @Property
@@ -27,10 +27,10 @@ class HostPatternProperties {
     if (!HostPattern.parse(p).covers(HostPattern.parse(q))) {
       return;
     }
-    for (String host : MergeProperties.HOSTS) {
+    for (String host : MergePropertiesTest.HOSTS) {
       for (int port : new int[] {443, 80}) {
-        if (MergeProperties.matches(q, host, port)) {
-          assertTrue(MergeProperties.matches(p, host, port), p + " covers " + q + " but not "
+        if (MergePropertiesTest.matches(q, host, port)) {
+          assertTrue(MergePropertiesTest.matches(p, host, port), p + " covers " + q + " but not "
               + host + ":" + port);
         }
       }

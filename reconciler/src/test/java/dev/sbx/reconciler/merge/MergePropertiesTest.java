@@ -40,7 +40,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 /** Properties of the merge engine over generated stacks and policies. */
-class MergeProperties {
+class MergePropertiesTest {
   /** Every host the properties ask about. */
   static final List<String> HOSTS = List.of("example.com", "a.example.com", "b.example.com",
       "x.a.example.com", "y.x.a.example.com", "example.org", "a.example.org", "api.github.com");

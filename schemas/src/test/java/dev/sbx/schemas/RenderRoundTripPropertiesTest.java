@@ -31,7 +31,7 @@ import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 
 /** For generated kits, loading what render printed (YAML or JSON) gives the same model. */
-class RenderRoundTripProperties {
+class RenderRoundTripPropertiesTest {
   private static Path dir;
   private static final KitLoader LOADER = new KitLoader(KitLoadOptions.DEFAULTS.withReadFiles(false));
 

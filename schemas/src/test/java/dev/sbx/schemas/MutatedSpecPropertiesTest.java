@@ -22,7 +22,7 @@ import org.opentest4j.AssertionFailedError;
  * re-indented, characters and bytes inserted, truncated), either load or fail with a
  * ManifestException whose problems all have a file and a position; anything else is a bug.
  */
-class MutatedSpecProperties {
+class MutatedSpecPropertiesTest {
   private static Path dir;
   private static final List<byte[]> SPECS = new ArrayList<>();
 

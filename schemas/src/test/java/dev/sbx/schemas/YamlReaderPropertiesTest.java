@@ -19,7 +19,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 /** The strict reader's UTF-8 check and positions, against independent oracles. */
-class YamlReaderProperties {
+class YamlReaderPropertiesTest {
   private static final SourceFile FILE = SourceFile.of(Path.of("mem.yaml"));
 
   @Property(tries = 2000)
