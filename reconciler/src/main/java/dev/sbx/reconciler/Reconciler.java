@@ -73,6 +73,7 @@ public final class Reconciler {
    * Applies a saved plan exactly: under the state lock, replays the journal, observes, refuses the
    * plan when the world or the inventory changed since it was made, then runs it.
    */
+  @SuppressWarnings("try") // the lock is held for the block
   public ApplyResult apply(Plan plan, ApplyOptions options) {
     try (FileLockGuard lock = lockState(options)) {
       runner.recover();
@@ -87,6 +88,7 @@ public final class Reconciler {
   }
 
   /** Plans and applies in one go under one state lock ({@code sbx apply -f DIR}, the controller). */
+  @SuppressWarnings("try") // the lock is held for the block
   public ApplyResult apply(DesiredState desired, PlanOptions planOptions, ApplyOptions options) {
     try (FileLockGuard lock = lockState(options)) {
       runner.recover();

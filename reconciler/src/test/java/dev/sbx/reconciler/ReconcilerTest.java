@@ -107,6 +107,20 @@ class ReconcilerTest {
   }
 
   @Test
+  void replaceAlsoListsTheLiveChangesThatComeWithIt() {
+    Harness h = new Harness(dir);
+    DesiredSandbox api = sandbox("api-dev");
+    h.apply(state("r1", api));
+    DesiredSandbox changed = withAllow(withInstall(api, "make"), "api.github.com:443", "crates.io");
+    Change c = only(h.plan(state("r2", changed)), "api-dev");
+    assertEquals(ChangeKind.REPLACE, c.kind());
+    assertEquals("install commands changed: forces replacement", c.reason());
+    assertEquals(List.of("install", "egress.allow"), c.fields().stream().map(FieldChange::field).toList());
+    h.apply(state("r2", changed));
+    assertTrue(h.plan(state("r2", changed)).inSync());
+  }
+
+  @Test
   void pruneDeletesVmThenRulesThenBindingsAndTheRecord() {
     Harness h = new Harness(dir);
     h.apply(state("r1", sandbox("a"), sandbox("b")));

@@ -27,6 +27,8 @@ import java.util.random.RandomGenerator;
  * failed sandbox stops at its failed action and the runner goes on with the next one.
  */
 public final class PlanRunner {
+  static final long JOURNAL_MAX_BYTES = 4L << 20;
+  static final int JOURNAL_KEEP_ENTRIES = 10_000;
   private final Actuators world;
   private final StateDirectory state;
   private final Clock clock;
@@ -58,9 +60,12 @@ public final class PlanRunner {
     for (Change change : plan.changes()) {
       results.add(runOne(plan, change, inventory.get(change.sandbox()), me, options));
     }
+    // Still under the state lock: bound the journal (open intents are always kept).
+    state.journal().compact(JOURNAL_MAX_BYTES, JOURNAL_KEEP_ENTRIES);
     return new ApplyResult(plan, results);
   }
 
+  @SuppressWarnings("try") // the sandbox lock is held for the block
   private SandboxResult runOne(Plan plan, Change change, Optional<SandboxRecord> rec, LockHolder me, ApplyOptions options) {
     String name = change.sandbox();
     String source = plan.source().id();

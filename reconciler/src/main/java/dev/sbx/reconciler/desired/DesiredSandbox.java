@@ -47,11 +47,11 @@ public record DesiredSandbox(
   }
 
   public String immutableHash() {
-    return CanonicalJson.hash(immutableFields());
+    return SandboxHashes.of(this).immutable();
   }
 
   public String liveHash() {
-    return CanonicalJson.hash(live.canonicalFields());
+    return SandboxHashes.of(this).live();
   }
 
   public String specHash() {

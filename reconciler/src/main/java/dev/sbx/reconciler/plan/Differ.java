@@ -129,8 +129,11 @@ public final class Differ {
             vm.get().immutableHash(), immutableHash, true));
         return drift(d, f, warnings, new Change.Replace(d, f, "rebuilt outside sbx: forces replacement", true));
       }
-      List<FieldChange> f = immutableReasons(applied, vm.get(), d);
-      return new Change.Replace(d, f, replaceReason(f), false);
+      List<FieldChange> reasons = immutableReasons(applied, vm.get(), d);
+      // Live changes ride along with the rebuild; show them too (the old VM's state does not matter).
+      List<FieldChange> f = new ArrayList<>(reasons);
+      LiveDiff.compare(d.live(), a, vm.get()).stream().filter(x -> !x.field().equals("state")).forEach(f::add);
+      return new Change.Replace(d, f, replaceReason(reasons), false);
     }
     List<FieldChange> live = LiveDiff.compare(d.live(), a, vm.get());
     if (live.isEmpty()) {

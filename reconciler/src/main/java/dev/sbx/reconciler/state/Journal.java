@@ -52,18 +52,7 @@ public final class Journal {
   }
 
   public void append(JournalEntry e) {
-    ObjectNode o = JSON.createObjectNode();
-    o.put("type", e.type().name().toLowerCase(java.util.Locale.ROOT));
-    o.put("id", e.id());
-    o.put("time", e.time().toString());
-    o.put("sandbox", e.sandbox());
-    o.put("action", e.action());
-    o.put("source", e.source());
-    if (e.type() == JournalEntry.Type.OUTCOME) {
-      o.put("status", e.status());
-      o.put("message", e.message());
-    }
-    byte[] line = (JSON.writeValueAsString(o) + "\n").getBytes(StandardCharsets.UTF_8);
+    byte[] line = (JSON.writeValueAsString(toJson(e)) + "\n").getBytes(StandardCharsets.UTF_8);
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
       try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
@@ -76,6 +65,21 @@ public final class Journal {
     } catch (IOException ex) {
       throw new UncheckedIOException("cannot append to " + file, ex);
     }
+  }
+
+  private static ObjectNode toJson(JournalEntry e) {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("type", e.type().name().toLowerCase(java.util.Locale.ROOT));
+    o.put("id", e.id());
+    o.put("time", e.time().toString());
+    o.put("sandbox", e.sandbox());
+    o.put("action", e.action());
+    o.put("source", e.source());
+    if (e.type() == JournalEntry.Type.OUTCOME) {
+      o.put("status", e.status());
+      o.put("message", e.message());
+    }
+    return o;
   }
 
   /** Every complete entry, oldest first. */
@@ -114,6 +118,34 @@ public final class Journal {
       }
     }
     return out;
+  }
+
+  /**
+   * Keeps the journal bounded: once it is larger than {@code maxBytes}, rewrites it atomically with
+   * every intent that still lacks an outcome plus the newest {@code keep} entries. Call only under
+   * the state lock (no concurrent appends). Returns true when it rewrote the file.
+   */
+  public boolean compact(long maxBytes, int keep) {
+    try {
+      if (!Files.exists(file) || Files.size(file) <= maxBytes) {
+        return false;
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    }
+    List<JournalEntry> all = entries();
+    java.util.Set<String> open = new java.util.HashSet<>();
+    dangling().forEach(e -> open.add(e.id()));
+    StringBuilder text = new StringBuilder();
+    int from = Math.max(0, all.size() - keep);
+    for (int i = 0; i < all.size(); i++) {
+      JournalEntry e = all.get(i);
+      if (i >= from || open.contains(e.id())) {
+        text.append(JSON.writeValueAsString(toJson(e))).append('\n');
+      }
+    }
+    AtomicFiles.write(file, text.toString().getBytes(StandardCharsets.UTF_8));
+    return true;
   }
 
   /** Intents that have no outcome: actions interrupted by a crash, oldest first. */

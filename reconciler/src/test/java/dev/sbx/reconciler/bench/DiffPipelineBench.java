@@ -55,8 +55,9 @@ public final class DiffPipelineBench {
     int[] sizes = args.length == 0 ? new int[] {100, 1_000, 10_000} : Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
     System.out.printf("JVM %s, %d cores, max heap %d MiB%n", System.getProperty("java.vm.version"),
         Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
-    System.out.printf("%-7s %9s %9s %10s %9s %9s %9s %11s %11s %8s%n", "sandboxes", "compile", "observe", "stateLoad",
-        "diff", "json", "total", "alloc/run", "retained", "changes");
+    System.out.println("Phases in thread CPU time (medians); wall = elapsed time of the whole run.");
+    System.out.printf("%-7s %9s %9s %10s %9s %9s %9s %10s %11s %11s %8s%n", "sandboxes", "compile", "observe", "stateLoad",
+        "diff", "json", "cpu", "wall", "alloc/run", "retained", "changes");
     for (int n : sizes) {
       run(n);
     }
@@ -70,28 +71,36 @@ public final class DiffPipelineBench {
       for (DesiredSandbox s : compile(n, "r1").sandboxes()) {
         store.put(new SandboxRecord(s.name(), SOURCE, true, Optional.of(s), "r1", Instant.EPOCH));
       }
-      long[][] times = new long[RUNS][5];
+      long[][] times = new long[RUNS][6];
       long allocated = 0;
       int changes = 0;
       com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-      // Small sizes need many runs before the JIT has compiled the hot paths.
-      int warmup = Math.max(3, Math.min(60, 30_000 / n));
-      for (int i = 0; i < warmup + RUNS; i++) {
+      // Warm up for at least 10 s and 3 runs: on a loaded 2-core machine the JIT needs that long
+      // before the hot paths are compiled (measured: 8x slower diff at 1,000 after only 30 runs).
+      long warmupEnd = System.nanoTime() + 10_000_000_000L;
+      int warmup = 0;
+      while (warmup < 3 || System.nanoTime() < warmupEnd) {
+        pipeline(n, world, store);
+        warmup++;
+      }
+      for (int i = warmup; i < warmup + RUNS; i++) {
         long a0 = threads.getCurrentThreadAllocatedBytes();
-        long t0 = System.nanoTime();
+        long w0 = System.nanoTime();
+        long t0 = threads.getCurrentThreadCpuTime();
         DesiredState desired = compile(n, "r2");
-        long t1 = System.nanoTime();
+        long t1 = threads.getCurrentThreadCpuTime();
         ActualState actual = new Observer(world.actuators()).observe();
-        long t2 = System.nanoTime();
+        long t2 = threads.getCurrentThreadCpuTime();
         Inventory inventory = store.load();
-        long t3 = System.nanoTime();
+        long t3 = threads.getCurrentThreadCpuTime();
         Plan plan = Differ.diff(desired, actual, inventory, PlanOptions.pruning());
-        long t4 = System.nanoTime();
+        long t4 = threads.getCurrentThreadCpuTime();
         String json = PlanJson.write(plan);
-        long t5 = System.nanoTime();
+        long t5 = threads.getCurrentThreadCpuTime();
+        long w1 = System.nanoTime();
         long a1 = threads.getCurrentThreadAllocatedBytes();
         if (i >= warmup) {
-          times[i - warmup] = new long[] {t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4};
+          times[i - warmup] = new long[] {t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, w1 - w0};
           allocated = Math.max(allocated, a1 - a0);
           changes = (int) plan.changes().stream().filter(c -> c.kind() != dev.sbx.reconciler.plan.ChangeKind.NO_OP).count();
         }
@@ -100,14 +109,14 @@ public final class DiffPipelineBench {
         }
       }
       long retained = retained(n, world, store);
-      long[] med = new long[5];
-      for (int p = 0; p < 5; p++) {
+      long[] med = new long[6];
+      for (int p = 0; p < 6; p++) {
         final int col = p;
         med[p] = Arrays.stream(times).mapToLong(t -> t[col]).sorted().toArray()[RUNS / 2];
       }
-      long total = Arrays.stream(med).sum();
-      System.out.printf("%-9d %7.1fms %7.1fms %8.1fms %7.1fms %7.1fms %7.1fms %8.1f MiB %8.1f MiB %8d%n", n,
-          ms(med[0]), ms(med[1]), ms(med[2]), ms(med[3]), ms(med[4]), ms(total), allocated / 1048576.0,
+      long cpu = med[0] + med[1] + med[2] + med[3] + med[4];
+      System.out.printf("%-9d %7.1fms %7.1fms %8.1fms %7.1fms %7.1fms %7.1fms %8.1fms %8.1f MiB %8.1f MiB %8d%n", n,
+          ms(med[0]), ms(med[1]), ms(med[2]), ms(med[3]), ms(med[4]), ms(cpu), ms(med[5]), allocated / 1048576.0,
           retained / 1048576.0, changes);
     } finally {
       try (Stream<Path> files = Files.walk(stateDir)) {
@@ -115,6 +124,13 @@ public final class DiffPipelineBench {
           Files.deleteIfExists(p);
         }
       }
+    }
+  }
+
+  private static void pipeline(int n, InMemoryWorld world, StateStore store) {
+    Plan plan = Differ.diff(compile(n, "r2"), new Observer(world.actuators()).observe(), store.load(), PlanOptions.pruning());
+    if (PlanJson.write(plan).isEmpty()) {
+      throw new IllegalStateException("empty plan");
     }
   }
 

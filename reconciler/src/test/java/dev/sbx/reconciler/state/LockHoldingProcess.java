@@ -11,6 +11,7 @@ import java.time.Instant;
  * locked}, holds it until stdin closes. {@code probe DIR}: tries once, prints {@code acquired} or
  * {@code held}.
  */
+@SuppressWarnings("try") // locks are held for their blocks
 public final class LockHoldingProcess {
   private LockHoldingProcess() {}
 

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The state lock between two real processes, including one that is killed while holding it. */
+@SuppressWarnings("try") // locks are held for their blocks
 class StateLockIT {
   @TempDir Path dir;
 

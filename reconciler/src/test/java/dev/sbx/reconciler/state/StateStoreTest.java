@@ -55,6 +55,22 @@ class StateStoreTest {
   }
 
   @Test
+  void compactionKeepsOpenIntentsAndTheNewestEntries() throws Exception {
+    Journal journal = new Journal(dir, Clock.fixed(Instant.EPOCH, ZoneOffset.UTC));
+    String oldOpen = journal.intent("a", "vm.create", "dir:/x");
+    for (int i = 0; i < 50; i++) {
+      String id = journal.intent("b", "egress.set", "dir:/x");
+      journal.outcome(id, "b", "egress.set", "dir:/x", JournalEntry.OK, "changed");
+    }
+    assertTrue(!journal.compact(Files.size(journal.file()), 10), "under the limit: untouched");
+    assertTrue(journal.compact(100, 10));
+    List<JournalEntry> left = journal.entries();
+    assertEquals(11, left.size());
+    assertEquals(oldOpen, left.get(0).id());
+    assertEquals(List.of(oldOpen), journal.dangling().stream().map(JournalEntry::id).toList());
+  }
+
+  @Test
   void defaultRootFollowsXdg() {
     Path home = Path.of("/home/u");
     assertEquals(Path.of("/xdg/sbx"), StateDirectory.defaultRoot(Map.of("XDG_STATE_HOME", "/xdg"), home));
