@@ -260,6 +260,13 @@ public final class DesiredCompiler {
       }
       files.add(new GuestPayload.File(base + "/" + f.relativePath(), f.content(), f.mode()));
     }
+    for (Provenanced<Setup.InitFile> p : kit.initFiles()) {
+      Setup.InitFile f = p.value();
+      String text = f.content() == null ? "" : f.content().replace("${WORKDIR}", workspace == null ? "/home/agent" : workspace);
+      int mode = f.mode() == null ? 0644 : Integer.parseInt(f.mode(), 8);
+      // onlyIfMissing is not carried yet: the runtime writes kit files on every start
+      files.add(new GuestPayload.File(f.path(), text.getBytes(java.nio.charset.StandardCharsets.UTF_8), mode));
+    }
     List<GuestPayload.Command> install = kit.install().stream()
         .map(p -> new GuestPayload.Command(p.value().description(), p.value().command(),
             isRoot(p.value().effectiveUser())))

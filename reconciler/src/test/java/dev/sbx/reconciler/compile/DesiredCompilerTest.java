@@ -115,6 +115,18 @@ class DesiredCompilerTest {
   }
 
   @Test
+  void setupFilesBecomeGuestFilesWithTheWorkdirFilledIn() {
+    GitOpsDir dir = new GitOpsDir(tmp);
+    dir.write("kits/tools/spec.yaml", "schemaVersion: \"2\"\nkind: mixin\nname: tools\n"
+        + "setup:\n  files:\n    - path: /etc/profile.d/work.sh\n      content: \"cd ${WORKDIR}\"\n      mode: \"0755\"\n");
+    CompiledState c = compile(dir);
+    GuestPayload.File f = c.payload("dev").files().stream()
+        .filter(x -> x.guestPath().equals("/etc/profile.d/work.sh")).findFirst().orElseThrow();
+    assertEquals("cd " + tmp.resolve("ws-dev").toAbsolutePath().normalize(), new String(f.content()));
+    assertEquals(0755, f.mode());
+  }
+
+  @Test
   void memorySizes() {
     assertEquals(512, DesiredCompiler.memoryMib("512m").getAsLong());
     assertEquals(2048, DesiredCompiler.memoryMib("2g").getAsLong());
