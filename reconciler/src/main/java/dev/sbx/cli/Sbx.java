@@ -26,6 +26,10 @@ import picocli.CommandLine.ScopeType;
         SecretCommand.class,
         EgressCommand.class,
         RenderCommand.class,
+        ApplyCommand.class,
+        DiffCommand.class,
+        PlanCommand.class,
+        DaemonCommand.class,
     })
 public final class Sbx {
 

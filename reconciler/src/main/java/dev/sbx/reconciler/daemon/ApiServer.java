@@ -1,0 +1,144 @@
+package dev.sbx.reconciler.daemon;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * A minimal HTTP/1.1 server on a unix socket (JDK {@code UnixDomainSocketAddress}; the JDK's
+ * HttpServer cannot listen there): one request per connection ({@code Connection: close}),
+ * {@code Content-Length} bodies only, JSON in and out. The socket is 0600 inside the 0700 state
+ * directory, so only its user can talk to the daemon.
+ */
+final class ApiServer implements AutoCloseable {
+  private static final int MAX_HEAD = 16 * 1024;
+  private static final int MAX_BODY = 16 * 1024 * 1024;
+
+  /** Handles one request; returns the status and the JSON body. */
+  interface Handler {
+    Response handle(String method, String path, String body);
+  }
+
+  record Response(int status, String json) {}
+
+  private final Path socket;
+  private final ServerSocketChannel server;
+  private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "sbx-api");
+    t.setDaemon(true);
+    return t;
+  });
+  private final Thread acceptor;
+
+  ApiServer(Path socket, Handler handler) throws IOException {
+    this.socket = socket;
+    Files.deleteIfExists(socket);
+    server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+    server.bind(UnixDomainSocketAddress.of(socket));
+    Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
+    acceptor = new Thread(() -> acceptLoop(handler), "sbx-api-accept");
+    acceptor.setDaemon(true);
+    acceptor.start();
+  }
+
+  private void acceptLoop(Handler handler) {
+    while (server.isOpen()) {
+      try {
+        SocketChannel client = server.accept();
+        workers.execute(() -> serve(client, handler));
+      } catch (IOException e) {
+        return; // closed
+      }
+    }
+  }
+
+  private static void serve(SocketChannel client, Handler handler) {
+    try (client; InputStream in = Channels.newInputStream(client); OutputStream out = Channels.newOutputStream(client)) {
+      String head = readHead(in);
+      String[] lines = head.split("\r\n");
+      String[] requestLine = lines[0].split(" ");
+      if (requestLine.length != 3 || !requestLine[2].startsWith("HTTP/1.")) {
+        write(out, new Response(400, "{\"error\":\"bad request line\"}"));
+        return;
+      }
+      int length = 0;
+      for (int i = 1; i < lines.length; i++) {
+        int colon = lines[i].indexOf(':');
+        if (colon > 0 && lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT).equals("content-length")) {
+          length = Integer.parseInt(lines[i].substring(colon + 1).trim());
+        }
+      }
+      if (length < 0 || length > MAX_BODY) {
+        write(out, new Response(413, "{\"error\":\"body too large\"}"));
+        return;
+      }
+      String body = new String(in.readNBytes(length), StandardCharsets.UTF_8);
+      Response response;
+      try {
+        response = handler.handle(requestLine[0], requestLine[1], body);
+      } catch (RuntimeException e) {
+        response = new Response(500, "{\"error\":" + quote(String.valueOf(e)) + "}");
+      }
+      write(out, response);
+    } catch (IOException | RuntimeException e) {
+      // the client went away or sent garbage; nothing to answer
+    }
+  }
+
+  private static String readHead(InputStream in) throws IOException {
+    ByteArrayOutputStream head = new ByteArrayOutputStream();
+    int state = 0;
+    while (state < 4) {
+      int b = in.read();
+      if (b < 0 || head.size() > MAX_HEAD) {
+        throw new IOException("incomplete request head");
+      }
+      head.write(b);
+      state = (b == '\r' && (state == 0 || state == 2)) || (b == '\n' && (state == 1 || state == 3)) ? state + 1
+          : b == '\r' ? 1 : 0;
+    }
+    return head.toString(StandardCharsets.ISO_8859_1);
+  }
+
+  private static void write(OutputStream out, Response r) throws IOException {
+    byte[] body = r.json().getBytes(StandardCharsets.UTF_8);
+    String head = "HTTP/1.1 " + r.status() + " " + (r.status() < 400 ? "OK" : "Error") + "\r\n"
+        + "Content-Type: application/json\r\nContent-Length: " + body.length + "\r\nConnection: close\r\n\r\n";
+    out.write(head.getBytes(StandardCharsets.ISO_8859_1));
+    out.write(body);
+    out.flush();
+  }
+
+  static String quote(String s) {
+    return tools.jackson.databind.json.JsonMapper.shared().writeValueAsString(s);
+  }
+
+  @Override
+  public void close() {
+    try {
+      server.close();
+      Files.deleteIfExists(socket);
+    } catch (IOException ignored) {
+      // best effort
+    }
+    workers.shutdown(); // let answers in flight (e.g. the one to /v1/shutdown) finish
+    try {
+      workers.awaitTermination(2, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,293 @@
+package dev.sbx.reconciler.daemon;
+
+import dev.sbx.cli.SecretsCredentialResolver;
+import dev.sbx.egress.EgressProxy;
+import dev.sbx.egress.api.EgressConfig;
+import dev.sbx.egress.api.RuleSet;
+import dev.sbx.egress.api.SandboxId;
+import dev.sbx.egress.tls.CertificateAuthority;
+import dev.sbx.egress.tls.LeafCache;
+import dev.sbx.egress.tls.TlsInterceptor;
+import dev.sbx.egress.tls.UpstreamTls;
+import dev.sbx.reconciler.actuator.Actuators;
+import dev.sbx.reconciler.actuator.RuntimeSandbox;
+import dev.sbx.reconciler.actuator.VmState;
+import dev.sbx.reconciler.actuator.memory.InMemoryWorld;
+import dev.sbx.reconciler.actuator.real.BoundSecrets;
+import dev.sbx.reconciler.actuator.real.EgressListeners;
+import dev.sbx.reconciler.actuator.real.ProxyEgressRules;
+import dev.sbx.reconciler.actuator.real.VmSandboxRuntime;
+import dev.sbx.reconciler.desired.DesiredJson;
+import dev.sbx.reconciler.desired.EgressSpec;
+import dev.sbx.reconciler.state.SandboxRecord;
+import dev.sbx.secrets.Secrets;
+import dev.sbx.secrets.ServiceCatalog;
+import dev.sbx.secrets.StoreCredentialLookup;
+import dev.sbx.secrets.api.ServiceDefinition;
+import dev.sbx.vm.api.SandboxRuntime;
+import dev.sbx.vm.microvm.MicrovmRuntime;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * {@code sbx daemon}: one long-running process per state directory hosting the egress proxy (a
+ * unix-socket listener per sandbox), the VM runtime (it stays attached to every VM, which is what
+ * relays the guests' proxy tunnels) and the reconciler, behind the local API on {@code
+ * STATE/daemon.sock}:
+ *
+ * <pre>
+ * GET  /v1/version                       {"api":"v1","pid":…,"actuators":"real|memory"}
+ * POST /v1/plan        ReconcileRequest  Outcome (sbx plan, sbx diff)
+ * POST /v1/apply       ReconcileRequest  Outcome (sbx apply -f DIR [--dry-run])
+ * POST /v1/apply-plan  {"plan":…}        Outcome (sbx apply plan.json)
+ * GET  /v1/egress/rules                  {sandbox: {default, allow, deny}} as the proxy enforces them
+ * POST /v1/egress/allow {"sandbox","rule"} adds an allow rule by hand (a future sbx policy allow)
+ * POST /v1/shutdown                      stops the daemon (VMs keep running)
+ * </pre>
+ *
+ * <p>Holds {@code STATE/daemon.lock} for its lifetime: a second daemon on the same state directory
+ * refuses to start (exit 4). On start it re-adopts the VMs that are running: their proxy
+ * listeners and the rules last applied (from the state records) are put back before the runtime
+ * re-attaches to the guest, so egress works again without a reboot.
+ */
+public final class Daemon implements AutoCloseable {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Which actuators: the real proxy + QEMU, or an in-memory world (tests, benchmarks). */
+  public enum Mode { REAL, MEMORY }
+
+  private final Path stateDir;
+  private final Mode mode;
+  private final FileChannel lockChannel;
+  private final FileLock lock;
+  private final EgressProxy proxy;
+  private final SandboxRuntime vm;
+  private final ReconcileService service;
+  private final ApiServer server;
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private final PrintStream log;
+
+  private Daemon(Path stateDir, Mode mode, PrintStream log) throws IOException {
+    this.stateDir = stateDir;
+    this.mode = mode;
+    this.log = log;
+    Files.createDirectories(stateDir);
+    Files.setPosixFilePermissions(stateDir, PosixFilePermissions.fromString("rwx------"));
+    lockChannel = FileChannel.open(stateDir.resolve("daemon.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.READ);
+    FileLock l;
+    try {
+      l = lockChannel.tryLock();
+    } catch (java.nio.channels.OverlappingFileLockException e) {
+      l = null; // held by another daemon in this very JVM (tests)
+    }
+    if (l == null) {
+      String holder = Files.exists(pidFile(stateDir)) ? Files.readString(pidFile(stateDir)).trim() : "?";
+      lockChannel.close();
+      throw new DaemonException(4, "another sbx daemon (pid " + holder + ") holds " + stateDir, null);
+    }
+    lock = l;
+    Files.writeString(pidFile(stateDir), ProcessHandle.current().pid() + "\n", StandardCharsets.UTF_8);
+    ServiceCatalog catalog = ServiceCatalog.builtIn();
+    java.util.function.Function<String, List<String>> domains =
+        s -> catalog.find(s).map(ServiceDefinition::domains).orElse(List.of());
+    Path reconcilerState = stateDir.resolve("reconciler");
+    if (mode == Mode.MEMORY) {
+      proxy = null;
+      vm = null;
+      service = new ReconcileService(new InMemoryWorld().actuators(), reconcilerState, domains);
+    } else {
+      BoundSecrets secrets = new BoundSecrets(stateDir.resolve("bindings.json"), catalog::find);
+      CertificateAuthority ca = CertificateAuthority.loadOrCreate(stateDir.resolve("egress-ca"));
+      EgressConfig config = EgressConfig.defaults().withDecisionLogFile(stateDir.resolve("egress-decisions.jsonl"));
+      try {
+        var lookup = new StoreCredentialLookup(Secrets.open(stateDir.resolve("secrets")), secrets::serviceBindings);
+        config = config.withInterceptor(new TlsInterceptor(new LeafCache(ca), UpstreamTls.systemTrust(),
+            new SecretsCredentialResolver(lookup), event -> log.println("interception: " + event)));
+      } catch (RuntimeException e) {
+        log.println("warning: secret injection off: " + e.getMessage());
+      }
+      proxy = EgressProxy.start(config);
+      vm = new MicrovmRuntime(MicrovmRuntime.Options.fromEnvironment()
+          .withDirs(dev.sbx.vm.host.SbxDirs.fromEnvironment().withState(stateDir.resolve("vm"))));
+      EgressListeners listeners = new EgressListeners(proxy, stateDir.resolve("egress"));
+      ReconcileService[] self = new ReconcileService[1];
+      VmSandboxRuntime runtime = new VmSandboxRuntime(vm, name -> self[0].payload(name), listeners, ca::pem,
+          stateDir.resolve("live"));
+      self[0] = new ReconcileService(new Actuators(runtime, new ProxyEgressRules(proxy), secrets), reconcilerState,
+          domains);
+      service = self[0];
+      readopt(runtime, listeners);
+    }
+    server = new ApiServer(socket(stateDir), this::handle);
+    log.println(Instant.now() + " sbx daemon " + ProcessHandle.current().pid() + " serving " + socket(stateDir)
+        + " (" + mode.name().toLowerCase(java.util.Locale.ROOT) + " actuators)");
+  }
+
+  /** Starts a daemon on {@code stateDir}; {@link DaemonException} when another one holds it. */
+  public static Daemon start(Path stateDir, Mode mode, PrintStream log) {
+    try {
+      return new Daemon(stateDir.toAbsolutePath(), mode, log);
+    } catch (IOException e) {
+      throw new DaemonException(5, "cannot start the daemon in " + stateDir + ": " + e.getMessage(), e);
+    }
+  }
+
+  public static Path socket(Path stateDir) {
+    return stateDir.resolve("daemon.sock");
+  }
+
+  static Path pidFile(Path stateDir) {
+    return stateDir.resolve("daemon.pid");
+  }
+
+  /** The egress proxy (real mode), for tests that change rules by hand. */
+  public Optional<EgressProxy> proxy() {
+    return Optional.ofNullable(proxy);
+  }
+
+  /** The VM runtime (real mode), for tests that exec in a sandbox. */
+  public Optional<SandboxRuntime> vmRuntime() {
+    return Optional.ofNullable(vm);
+  }
+
+  /**
+   * Running VMs this state directory knows: listener and last applied rules back on the proxy,
+   * then the runtime re-attaches (no reboot). A VM that cannot be re-attached is left for the next
+   * reconcile to see and fix.
+   */
+  private void readopt(VmSandboxRuntime runtime, EgressListeners listeners) {
+    for (RuntimeSandbox vmInfo : runtime.list()) {
+      if (vmInfo.state() != VmState.RUNNING) {
+        continue;
+      }
+      Optional<SandboxRecord> record = service.state().store().get(vmInfo.name());
+      if (record.isEmpty() || record.get().applied().isEmpty()) {
+        continue;
+      }
+      try {
+        EgressSpec rules = record.get().applied().get().live().egress();
+        proxy.setRules(SandboxId.of(vmInfo.name()), ProxyEgressRules.toRuleSet(rules));
+        listeners.ensure(vmInfo.name());
+        vm.start(vmInfo.name());
+        log.println("re-adopted " + vmInfo.name());
+      } catch (RuntimeException e) {
+        log.println("warning: cannot re-adopt " + vmInfo.name() + ": " + e.getMessage());
+      }
+    }
+  }
+
+  private ApiServer.Response handle(String method, String path, String body) {
+    try {
+      return switch (method + " " + path) {
+        case "GET /v1/version" -> ok(JSON.createObjectNode().put("api", "v1").put("pid", ProcessHandle.current().pid())
+            .put("actuators", mode.name().toLowerCase(java.util.Locale.ROOT)));
+        case "POST /v1/plan" -> outcome(service.plan(request(body)));
+        case "POST /v1/apply" -> outcome(service.apply(request(body)));
+        case "POST /v1/apply-plan" -> {
+          JsonNode n = JSON.readTree(body);
+          yield outcome(service.applyPlan(n.get("plan").asString(),
+              n.has("kitAllows") ? n.get("kitAllows").asString() : "allow"));
+        }
+        case "GET /v1/egress/rules" -> egressRules();
+        case "POST /v1/egress/allow" -> allowByHand(JSON.readTree(body));
+        case "POST /v1/shutdown" -> {
+          new Thread(this::close, "sbx-daemon-shutdown").start();
+          yield ok(JSON.createObjectNode().put("stopping", true));
+        }
+        default -> new ApiServer.Response(404, "{\"error\":\"no such endpoint: " + method + " " + path + "\"}");
+      };
+    } catch (RuntimeException e) {
+      return new ApiServer.Response(400, "{\"error\":" + ApiServer.quote(e.getMessage()) + "}");
+    }
+  }
+
+  private ApiServer.Response egressRules() {
+    ObjectNode out = JSON.createObjectNode();
+    if (proxy != null) {
+      new ProxyEgressRules(proxy).enforced().forEach((name, spec) -> out.set(name, DesiredJson.writeEgress(spec)));
+    }
+    return ok(out);
+  }
+
+  private ApiServer.Response allowByHand(JsonNode n) {
+    if (proxy == null) {
+      return new ApiServer.Response(409, "{\"error\":\"no egress proxy in memory mode\"}");
+    }
+    SandboxId id = SandboxId.of(n.get("sandbox").asString());
+    RuleSet current = proxy.rules(id).orElse(RuleSet.denyAll());
+    List<String> allow = new ArrayList<>(current.allow().stream().map(Object::toString).toList());
+    allow.add(n.get("rule").asString());
+    proxy.setRules(id, RuleSet.of(current.mode(), allow, current.deny().stream().map(Object::toString).toList()));
+    return ok(JSON.createObjectNode().put("sandbox", id.value()).put("added", n.get("rule").asString()));
+  }
+
+  private static ReconcileRequest request(String body) {
+    JsonNode n = JSON.readTree(body);
+    return new ReconcileRequest(n.get("dir").asString(), flag(n, "prune"), flag(n, "allowEmptySource"),
+        flag(n, "json"), flag(n, "exitCode"), flag(n, "dryRun"),
+        n.has("kitAllows") ? n.get("kitAllows").asString() : "allow");
+  }
+
+  private static boolean flag(JsonNode n, String name) {
+    return n.has(name) && n.get(name).asBoolean();
+  }
+
+  /** The body of {@code /v1/plan} and {@code /v1/apply} (what the CLI sends). */
+  public static String requestJson(ReconcileRequest r) {
+    return JSON.createObjectNode().put("dir", r.dir()).put("prune", r.prune())
+        .put("allowEmptySource", r.allowEmptySource()).put("json", r.json()).put("exitCode", r.exitCode())
+        .put("dryRun", r.dryRun()).put("kitAllows", r.kitAllows()).toString();
+  }
+
+  private static ApiServer.Response outcome(Outcome o) {
+    return ok(JSON.createObjectNode().put("exitCode", o.exitCode()).put("stdout", o.stdout()).put("stderr", o.stderr()));
+  }
+
+  private static ApiServer.Response ok(JsonNode body) {
+    return new ApiServer.Response(200, body.toString());
+  }
+
+  /** Blocks until {@link #close()} (from {@code /v1/shutdown}, a signal or a test). */
+  public void awaitStop() throws InterruptedException {
+    stopped.await();
+  }
+
+  /** Stops serving and releases the lock; VMs keep running (the next daemon re-adopts them). */
+  @Override
+  public synchronized void close() {
+    if (stopped.getCount() == 0) {
+      return;
+    }
+    server.close();
+    if (vm != null) {
+      vm.close();
+    }
+    if (proxy != null) {
+      proxy.close();
+    }
+    try {
+      Files.deleteIfExists(pidFile(stateDir));
+      lock.release();
+      lockChannel.close();
+    } catch (IOException ignored) {
+      // the OS releases the lock when the process ends
+    }
+    stopped.countDown();
+  }
+}
