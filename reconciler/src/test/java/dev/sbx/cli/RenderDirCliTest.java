@@ -158,6 +158,42 @@ class RenderDirCliTest {
   }
 
   @Test
+  void thePolicySaysItselfThatKitsMayNotWidenEgress() throws IOException {
+    Run before = sbx("render", "-f", repo.toString(), "--sandbox", "web", "-o", "json");
+    assertFalse(before.out().contains("\"inactiveAllow\""), before.out());
+    write("policies/team.yaml", """
+        apiVersion: sbx/v1
+        kind: NetworkPolicy
+        metadata: {name: team-default}
+        spec:
+          default: deny-all
+          kitAllows: ignore
+          allow: ["api.github.com:443", "**.githubusercontent.com"]
+          deny: ["github.com", "*.pastebin.com"]
+        """);
+    // No --kit-allows flag: the policy's own field decides, and beats the command's default.
+    Run run = sbx("render", "-f", repo.toString(), "--sandbox", "web", "-o", "json",
+        "--kit-allows", "allow");
+    assertEquals(0, run.code(), run.err());
+    assertTrue(run.out().contains("\"inactiveAllow\""), run.out());
+  }
+
+  @Test
+  void anUnknownKitAllowsValueIsExit2AtItsLine() throws IOException {
+    write("policies/team.yaml", """
+        apiVersion: sbx/v1
+        kind: NetworkPolicy
+        metadata: {name: team-default}
+        spec:
+          default: deny-all
+          kitAllows: sometimes
+        """);
+    Run run = sbx("render", "-f", repo.toString());
+    assertEquals(2, run.code(), run.err());
+    assertTrue(run.err().contains("team.yaml:6:"), run.err());
+  }
+
+  @Test
   void aDirectoryWithoutSandboxesIsExit2() {
     assertConflict(sbx("render", "-f", repo.resolve("kits").toString()), "no Sandbox manifests",
         "are kits");

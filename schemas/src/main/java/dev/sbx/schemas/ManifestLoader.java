@@ -106,7 +106,7 @@ public final class ManifestLoader {
     String mode = text(spec, "default");
     NetworkPolicyManifest policy = new NetworkPolicyManifest(name,
         NetworkPolicyManifest.DefaultMode.valueOf(mode.toUpperCase(Locale.ROOT).replace('-', '_')),
-        strings(spec.get("allow")), strings(spec.get("deny")));
+        strings(spec.get("allow")), strings(spec.get("deny")), text(spec, "kitAllows"));
     for (int i = 0; i < policy.deny().size(); i++) {
       if (policy.allow().contains(policy.deny().get(i))) {
         problems.warn("/spec/deny/" + i, policy.deny().get(i) + " is both allowed and denied",

@@ -36,7 +36,7 @@ public final class SandboxStacks {
   /**
    * @param named kits that {@code agent}, {@code extends} and {@code mixins} may name besides the
    *     built-ins (e.g. {@link KitCatalog} of the kit directories beside the manifests)
-   * @param kitAllows how policies treat kit allows, until NetworkPolicy carries it per policy
+   * @param kitAllows how a policy that does not say {@code spec.kitAllows} treats kit allows
    */
   public SandboxStacks(KitLoader loader, KitSources sources, KitResolver named,
       KitAllows kitAllows) {
@@ -105,7 +105,16 @@ public final class SandboxStacks {
                 + ")"));
       }
     }
-    return new ResolvedSandbox(doc, kit, PolicyConstraint.apply(kit, policy, kitAllows));
+    return new ResolvedSandbox(doc, kit, PolicyConstraint.apply(kit, policy, kitAllowsOf(policy)));
+  }
+
+  /** The policy's own {@code spec.kitAllows} when it says one, else the command's default. */
+  private KitAllows kitAllowsOf(LoadedManifest policy) {
+    if (policy != null && policy.manifest() instanceof NetworkPolicyManifest np
+        && np.kitAllows() != null) {
+      return KitAllows.valueOf(np.kitAllows().toUpperCase(java.util.Locale.ROOT));
+    }
+    return kitAllows;
   }
 
   /** Documents of one kind by name; the same name twice is an error naming both. */

@@ -9,15 +9,24 @@ import java.util.Objects;
  * @param defaultMode {@code spec.default}
  * @param allow host patterns allowed in addition to the mode's baseline
  * @param deny host patterns always blocked
+ * @param kitAllows {@code spec.kitAllows}: {@code allow | intersect | ignore}, whether the allows
+ *     of stacked kits may widen egress beyond this policy; {@code null} when absent (the
+ *     command's default applies)
  */
 public record NetworkPolicyManifest(
-    String name, DefaultMode defaultMode, List<String> allow, List<String> deny)
+    String name, DefaultMode defaultMode, List<String> allow, List<String> deny, String kitAllows)
     implements Manifest {
   public NetworkPolicyManifest {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(defaultMode, "defaultMode");
     allow = Copies.list(allow);
     deny = Copies.list(deny);
+  }
+
+  /** A policy that leaves kit allows to the command's default. */
+  public NetworkPolicyManifest(
+      String name, DefaultMode defaultMode, List<String> allow, List<String> deny) {
+    this(name, defaultMode, allow, deny, null);
   }
 
   @Override
