@@ -31,7 +31,8 @@ class QemuArgsTest {
     String a = argv(Accel.TCG, List.of());
     assertTrue(a.contains("-M microvm,acpi=on"));
     assertTrue(a.contains("-nodefaults"));
-    assertTrue(a.contains("-smp 2 -m 1024M"));
+    assertTrue(a.contains("-smp 1 -m 1024M"), "TCG guests get one vCPU whatever was asked");
+    assertTrue(argv(Accel.KVM, List.of()).contains("-smp 2 -m 1024M"), "KVM guests get what was asked");
     assertTrue(a.contains("memory-backend-memfd,id=mem,size=1024M,share=on"));
     assertTrue(a.contains("-qmp unix:/s/api/qmp.sock,server=on,wait=off"));
     assertTrue(a.contains("socket,id=agent,path=/s/api/agent.sock,server=on,wait=off"));
