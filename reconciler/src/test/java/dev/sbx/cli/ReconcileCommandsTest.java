@@ -13,7 +13,6 @@ import dev.sbx.vm.api.ExecResult;
 import dev.sbx.vm.api.ExitStatus;
 import dev.sbx.vm.api.SandboxSpec;
 import dev.sbx.vm.fake.FakeSandboxRuntime;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -166,10 +165,10 @@ class ReconcileCommandsTest {
       return new ExecResult(ExitStatus.exited(7), "out\u00e9\n".getBytes(StandardCharsets.UTF_8),
           "err\n".getBytes(StandardCharsets.UTF_8));
     });
-    Captured run = exec("exec", "--state-dir", state.toString(), "dev", "--", "sh", "-c", "exit 7");
-    assertEquals(7, run.code, run.err);
-    assertEquals("out\u00e9\n", run.out);
-    assertEquals("err\n", run.err);
+    CliRun run = CliRun.withStdio("exec", "--state-dir", state.toString(), "dev", "--", "sh", "-c", "exit 7");
+    assertEquals(7, run.exitCode(), run.err());
+    assertEquals("out\u00e9\n", run.out());
+    assertEquals("err\n", run.err());
     assertEquals(List.of("sh", "-c", "exit 7"), seen.get(0).argv());
     assertEquals(1000, seen.get(0).uid(), "the sandbox user unless -u");
     assertTrue(vm.calls().contains("exec dev sh -c exit 7"), vm.calls().toString());
@@ -177,35 +176,15 @@ class ReconcileCommandsTest {
 
   @Test
   void unknownSandboxThroughTheDaemonIsExitTwoWithOneMessage() {
-    Captured run = exec("exec", "--state-dir", state.toString(), "nope", "--", "true");
-    assertEquals(2, run.code, run.err);
-    assertEquals("", run.out);
-    assertEquals(1, run.err.lines().count(), run.err);
-    assertTrue(run.err.startsWith("sbx: ") && run.err.contains("nope"), run.err);
-    assertFalse(run.err.contains("\tat "), run.err);
+    CliRun run = CliRun.withStdio("exec", "--state-dir", state.toString(), "nope", "--", "true");
+    assertEquals(2, run.exitCode(), run.err());
+    assertEquals("", run.out());
+    assertEquals(1, run.err().lines().count(), run.err());
+    assertTrue(run.err().startsWith("sbx: ") && run.err().contains("nope"), run.err());
+    assertFalse(run.err().contains("\tat "), run.err());
     CliRun logs = sbx("logs", "nope");
     assertEquals(2, logs.exitCode(), logs.err());
     assertEquals(1, logs.err().lines().count(), logs.err());
-  }
-
-  private record Captured(int code, String out, String err) {}
-
-  /** sbx exec writes raw bytes to the process's stdout/stderr (binary-safe), so capture those. */
-  private static Captured exec(String... args) {
-    PrintStream savedOut = System.out;
-    PrintStream savedErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      CliRun run = CliRun.of(args);
-      return new Captured(run.exitCode(), out.toString(StandardCharsets.UTF_8) + run.out(),
-          err.toString(StandardCharsets.UTF_8) + run.err());
-    } finally {
-      System.setOut(savedOut);
-      System.setErr(savedErr);
-    }
   }
 
   @Test
