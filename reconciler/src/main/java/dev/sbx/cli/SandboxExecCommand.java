@@ -5,7 +5,10 @@ import dev.sbx.vm.api.ExecRequest;
 import dev.sbx.vm.api.ExitStatus;
 import dev.sbx.vm.api.GuestUser;
 import dev.sbx.vm.api.SandboxException;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Base64;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -16,10 +19,17 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
-/** {@code sbx exec SANDBOX -- CMD...}: runs a command as the sandbox user; its exit code is ours. */
+/**
+ * {@code sbx exec SANDBOX -- CMD...}: runs a command as the sandbox user; its exit code is ours.
+ * Through the daemon when one runs for the state directory (buffered), else on the runtime directly.
+ */
 @Command(name = "exec", description = "Run a command in a running sandbox; its exit code is passed through.")
 final class SandboxExecCommand implements Callable<Integer> {
+  private static final int MAX_STDIN = 8 * 1024 * 1024;
   @Spec CommandSpec spec;
 
   @Parameters(index = "0", paramLabel = "SANDBOX")
@@ -34,8 +44,16 @@ final class SandboxExecCommand implements Callable<Integer> {
   @Option(names = {"-u", "--user"}, description = "run as root instead of the sandbox user")
   boolean root;
 
+  @Option(names = "--state-dir", paramLabel = "DIR",
+      description = "State directory of the daemon (default: $XDG_STATE_HOME/sbx; env SBX_STATE_DIR).")
+  Path stateDir;
+
   @Override
   public Integer call() throws Exception {
+    Optional<DaemonSandboxes> daemon = DaemonSandboxes.running(stateDir);
+    if (daemon.isPresent()) {
+      return throughDaemon(daemon.get());
+    }
     try (var runtime = SandboxRuntimes.open()) {
       var info = runtime.inspect(sandbox).orElseThrow(() -> SandboxException.notFound(sandbox));
       String cwd = info.workspace() != null ? info.workspace().toString() : null;
@@ -73,5 +91,38 @@ final class SandboxExecCommand implements Callable<Integer> {
     } catch (SandboxException e) {
       return SandboxRuntimes.fail(spec, e);
     }
+  }
+
+  /**
+   * Buffered through the daemon (it holds the VM's agent channel): with -i, standard input is read
+   * to its end first and sent whole, so an interactive session (a shell waiting for keystrokes)
+   * cannot work this way; output arrives when the command has finished.
+   */
+  private int throughDaemon(DaemonSandboxes daemon) throws IOException {
+    ObjectNode body = JsonMapper.shared().createObjectNode();
+    command.forEach(body.putArray("argv")::add);
+    body.put("user", root ? "root" : "agent");
+    if (interactive) {
+      byte[] in = System.in.readNBytes(MAX_STDIN + 1);
+      if (in.length > MAX_STDIN) {
+        throw new CliFailure("sbx exec -i through the daemon buffers standard input and takes at most "
+            + MAX_STDIN / (1024 * 1024) + " MiB; pipe larger data through a workspace file", ExitCodes.INVALID_INPUT);
+      }
+      body.put("stdin", Base64.getEncoder().encodeToString(in));
+    }
+    JsonNode reply = daemon.call("POST", "/v1/sandboxes/" + sandbox + "/exec", body.toString());
+    byte[] stdout = Base64.getDecoder().decode(reply.get("stdout").asString());
+    byte[] stderr = Base64.getDecoder().decode(reply.get("stderr").asString());
+    System.out.write(stdout, 0, stdout.length);
+    System.out.flush();
+    System.err.write(stderr, 0, stderr.length);
+    System.err.flush();
+    if (reply.has("startError")) {
+      spec.commandLine().getErr().println("sbx: " + reply.get("startError").asString());
+    }
+    if (reply.has("truncated") && reply.get("truncated").asBoolean()) {
+      spec.commandLine().getErr().println("sbx: output truncated (the daemon keeps at most 16 MiB per stream)");
+    }
+    return reply.get("exitCode").asInt();
   }
 }

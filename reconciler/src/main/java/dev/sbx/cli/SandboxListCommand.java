@@ -1,17 +1,21 @@
 package dev.sbx.cli;
 
-import dev.sbx.vm.api.SandboxInfo;
-import java.util.List;
-import java.util.Locale;
+import dev.sbx.reconciler.daemon.SandboxJson;
+import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.node.ArrayNode;
 
-/** {@code sbx ls [-o json]}: the sandboxes that exist and what their VMs are really doing. */
+/**
+ * {@code sbx ls [-o json]}: the sandboxes that exist and what their VMs are really doing, as the
+ * daemon's runtime sees them when a daemon runs for the state directory, else the runtime's own.
+ */
 @Command(name = "ls", description = "List sandboxes with their observed status.")
 final class SandboxListCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -19,44 +23,40 @@ final class SandboxListCommand implements Callable<Integer> {
   @Option(names = {"-o", "--output"}, defaultValue = "table", description = "table or json")
   String output;
 
+  @Option(names = "--state-dir", paramLabel = "DIR",
+      description = "State directory of the daemon (default: $XDG_STATE_HOME/sbx; env SBX_STATE_DIR).")
+  Path stateDir;
+
   @Override
   public Integer call() {
-    List<SandboxInfo> sandboxes;
-    try (var runtime = SandboxRuntimes.open()) {
-      sandboxes = runtime.list();
-    }
-    var out = spec.commandLine().getOut();
-    if ("json".equals(output)) {
-      var mapper = new ObjectMapper();
-      ArrayNode array = mapper.createArrayNode();
-      for (SandboxInfo s : sandboxes) {
-        var node = array.addObject().put("name", s.name()).put("agent", s.labels().getOrDefault("agent", ""))
-            .put("status", status(s)).put("workspace", s.workspace() == null ? null : s.workspace().toString())
-            .put("owner", s.owner()).put("specHash", s.specHash()).put("driver", s.driver())
-            .put("cpus", s.cpus()).put("memoryMib", s.memoryMib());
-        node.putArray("ports");
-        if (s.pid().isPresent()) {
-          node.put("pid", s.pid().getAsLong());
-        }
-        s.failures().forEach(node.putArray("failures")::add);
-      }
-      out.println(array.toPrettyString());
-      return 0;
-    }
-    if (!"table".equals(output)) {
+    if (!"json".equals(output) && !"table".equals(output)) {
       spec.commandLine().getErr().println("sbx: -o must be table or json, not '" + output + "'");
       return 2;
     }
+    JsonNode sandboxes;
+    Optional<DaemonSandboxes> daemon = DaemonSandboxes.running(stateDir);
+    if (daemon.isPresent()) {
+      sandboxes = daemon.get().call("GET", "/v1/sandboxes", "");
+    } else {
+      ArrayNode array = new ObjectMapper().createArrayNode();
+      try (var runtime = SandboxRuntimes.open()) {
+        runtime.list().forEach(s -> array.add(SandboxJson.of(s)));
+      }
+      sandboxes = array;
+    }
+    var out = spec.commandLine().getOut();
+    if ("json".equals(output)) {
+      out.println(sandboxes.toPrettyString());
+      return 0;
+    }
     String format = "%-24s %-10s %-10s %-8s %s%n";
     out.printf(format, "SANDBOX", "AGENT", "STATUS", "PORTS", "WORKSPACE");
-    for (SandboxInfo s : sandboxes) {
-      out.printf(format, s.name(), s.labels().getOrDefault("agent", "-"), status(s), "-",
-          s.workspace() == null ? "-" : s.workspace());
+    for (JsonNode s : sandboxes) {
+      String agent = s.get("agent").asString();
+      JsonNode workspace = s.get("workspace");
+      out.printf(format, s.get("name").asString(), agent.isEmpty() ? "-" : agent, s.get("status").asString(), "-",
+          workspace == null || workspace.isNull() ? "-" : workspace.asString());
     }
     return 0;
-  }
-
-  private static String status(SandboxInfo s) {
-    return s.state().name().toLowerCase(Locale.ROOT);
   }
 }

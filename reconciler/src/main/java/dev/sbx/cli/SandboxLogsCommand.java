@@ -1,6 +1,7 @@
 package dev.sbx.cli;
 
 import dev.sbx.vm.api.SandboxException;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -19,8 +20,19 @@ final class SandboxLogsCommand implements Callable<Integer> {
   @Option(names = "--startup", description = "show the output of kit install and startup commands")
   boolean startup;
 
+  @Option(names = "--state-dir", paramLabel = "DIR",
+      description = "State directory of the daemon (default: $XDG_STATE_HOME/sbx; env SBX_STATE_DIR).")
+  Path stateDir;
+
   @Override
   public Integer call() {
+    var daemon = DaemonSandboxes.running(stateDir);
+    if (daemon.isPresent()) {
+      String path = "/v1/sandboxes/" + name + "/logs" + (startup ? "?startup=true" : "");
+      spec.commandLine().getOut().print(daemon.get().call("GET", path, "").get("log").asString());
+      spec.commandLine().getOut().flush();
+      return 0;
+    }
     try (var runtime = SandboxRuntimes.open()) {
       spec.commandLine().getOut().print(startup ? runtime.startupLog(name) : runtime.consoleLog(name));
       spec.commandLine().getOut().flush();

@@ -8,8 +8,8 @@ import picocli.CommandLine;
 
 /**
  * Where the sandbox commands get their runtime: the qemu-microvm runtime configured from the
- * environment (state in XDG state home, {@code SBX_STATE_DIR} to move it). Until the daemon
- * exists the CLI drives the runtime directly. Tests swap in a fake.
+ * environment (state in XDG state home, {@code SBX_STATE_DIR} to move it), used when no daemon
+ * runs for the state directory (else {@link DaemonSandboxes}). Tests swap in a fake.
  */
 final class SandboxRuntimes {
   private static volatile Supplier<SandboxRuntime> factory =
@@ -33,9 +33,13 @@ final class SandboxRuntimes {
   /** One line on stderr, no stack trace; the exit code says what kind of failure it was. */
   static int fail(CommandLine.Model.CommandSpec spec, SandboxException e) {
     spec.commandLine().getErr().println("sbx: " + e.getMessage());
-    return switch (e.kind()) {
-      case NOT_FOUND, ALREADY_EXISTS, INVALID -> 2;
-      case ENVIRONMENT -> 5;
+    return exitCode(e.kind());
+  }
+
+  static int exitCode(SandboxException.Kind kind) {
+    return switch (kind) {
+      case NOT_FOUND, ALREADY_EXISTS, INVALID -> ExitCodes.INVALID_INPUT;
+      case ENVIRONMENT -> ExitCodes.ENVIRONMENT;
       default -> 1;
     };
   }

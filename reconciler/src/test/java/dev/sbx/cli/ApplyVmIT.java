@@ -83,6 +83,13 @@ class ApplyVmIT {
       String denied = get(vm, "example.com", 80);
       assertTrue(denied.contains("403") && denied.contains("Blocked by network policy"), denied);
       assertTrue(exec(vm, "cat /home/agent/notes.txt").contains("hello v1"), "kit file in the guest");
+      // the imperative verbs reach the VM the daemon holds through its API
+      CliRun id = CliRun.withStdio("exec", "--state-dir", state.toString(), "dev", "--", "id", "-u");
+      assertEquals(0, id.exitCode(), id.err());
+      assertEquals("1000", id.out().strip(), id.out() + id.err());
+      CliRun code = CliRun.withStdio("exec", "--state-dir", state.toString(), "dev", "--", "sh", "-c", "exit 7");
+      assertEquals(7, code.exitCode(), code.err());
+      assertTrue(sbx(state, "ls").out().lines().anyMatch(l -> l.startsWith("dev ") && l.contains("running")));
       assertEquals(0, sbx(state, "diff", "-f", root, "--exit-code").exitCode());
 
       // policy edit: a live update, no reboot

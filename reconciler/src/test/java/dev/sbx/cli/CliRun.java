@@ -2,6 +2,7 @@ package dev.sbx.cli;
 
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +28,27 @@ record CliRun(int exitCode, String out, String err) {
       return of(args);
     } finally {
       System.setIn(savedIn);
+    }
+  }
+
+  /**
+   * Like {@link #of}, also capturing what the command wrote to the process's own stdout/stderr
+   * ({@code sbx exec} writes raw bytes there, binary-safe), appended before the picocli writers' text.
+   */
+  static CliRun withStdio(String... args) {
+    PrintStream savedOut = System.out;
+    PrintStream savedErr = System.err;
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      CliRun run = of(args);
+      return new CliRun(run.exitCode(), out.toString(StandardCharsets.UTF_8) + run.out(),
+          err.toString(StandardCharsets.UTF_8) + run.err());
+    } finally {
+      System.setOut(savedOut);
+      System.setErr(savedErr);
     }
   }
 

@@ -8,7 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sbx.reconciler.compile.GitOpsDir;
 import dev.sbx.reconciler.daemon.Daemon;
 import dev.sbx.reconciler.daemon.DaemonException;
+import dev.sbx.vm.api.ExecRequest;
+import dev.sbx.vm.api.ExecResult;
+import dev.sbx.vm.api.ExitStatus;
+import dev.sbx.vm.api.SandboxSpec;
+import dev.sbx.vm.fake.FakeSandboxRuntime;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.io.PrintStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -30,12 +38,15 @@ class ReconcileCommandsTest {
   private Path state;
   private GitOpsDir dir;
   private Daemon daemon;
+  /** Stands for the VM runtime the daemon holds (the in-memory world has no guest to exec in). */
+  private FakeSandboxRuntime vm;
 
   @BeforeEach
   void start() {
     state = tmp.resolve("state");
     dir = new GitOpsDir(tmp.resolve("gitops"));
-    daemon = Daemon.start(state, Daemon.Mode.MEMORY, new PrintStream(OutputStream.nullOutputStream()));
+    vm = new FakeSandboxRuntime();
+    daemon = Daemon.start(state, Daemon.Mode.MEMORY, new PrintStream(OutputStream.nullOutputStream()), vm);
   }
 
   @AfterEach
@@ -125,6 +136,55 @@ class ReconcileCommandsTest {
     dir.delete("zz-broken.yaml");
     CliRun still = sbx("diff", "-f", dir.root.toString(), "--exit-code");
     assertEquals(1, still.exitCode(), "the world still has the old policy: " + still.out());
+  }
+
+  @Test
+  void lsThroughTheDaemonListsItsRuntimesSandboxes() {
+    vm.create(SandboxSpec.minimal("dev").withOwner("gitops", "h1"));
+    vm.start("dev");
+    CliRun json = sbx("ls", "-o", "json");
+    assertEquals(0, json.exitCode(), json.err());
+    String compact = json.out().replace(" ", "");
+    assertTrue(compact.contains("\"name\":\"dev\""), json.out());
+    assertTrue(compact.contains("\"status\":\"running\""), json.out());
+    assertTrue(compact.contains("\"specHash\":\"h1\""), json.out());
+    CliRun table = sbx("ls");
+    assertTrue(table.out().lines().anyMatch(l -> l.startsWith("dev ") && l.contains("running")), table.out());
+    CliRun logs = sbx("logs", "dev");
+    assertEquals(0, logs.exitCode(), logs.err());
+    assertTrue(logs.out().contains("fake boot of dev"), logs.out());
+  }
+
+  @Test
+  void execThroughTheDaemonPassesOutputAndExitCode() {
+    vm.create(SandboxSpec.minimal("dev"));
+    vm.start("dev");
+    List<ExecRequest> seen = new CopyOnWriteArrayList<>();
+    vm.onExec(r -> {
+      seen.add(r);
+      return new ExecResult(ExitStatus.exited(7), "out\u00e9\n".getBytes(StandardCharsets.UTF_8),
+          "err\n".getBytes(StandardCharsets.UTF_8));
+    });
+    CliRun run = CliRun.withStdio("exec", "--state-dir", state.toString(), "dev", "--", "sh", "-c", "exit 7");
+    assertEquals(7, run.exitCode(), run.err());
+    assertEquals("out\u00e9\n", run.out());
+    assertEquals("err\n", run.err());
+    assertEquals(List.of("sh", "-c", "exit 7"), seen.get(0).argv());
+    assertEquals(1000, seen.get(0).uid(), "the sandbox user unless -u");
+    assertTrue(vm.calls().contains("exec dev sh -c exit 7"), vm.calls().toString());
+  }
+
+  @Test
+  void unknownSandboxThroughTheDaemonIsExitTwoWithOneMessage() {
+    CliRun run = CliRun.withStdio("exec", "--state-dir", state.toString(), "nope", "--", "true");
+    assertEquals(2, run.exitCode(), run.err());
+    assertEquals("", run.out());
+    assertEquals(1, run.err().lines().count(), run.err());
+    assertTrue(run.err().startsWith("sbx: ") && run.err().contains("nope"), run.err());
+    assertFalse(run.err().contains("\tat "), run.err());
+    CliRun logs = sbx("logs", "nope");
+    assertEquals(2, logs.exitCode(), logs.err());
+    assertEquals(1, logs.err().lines().count(), logs.err());
   }
 
   @Test

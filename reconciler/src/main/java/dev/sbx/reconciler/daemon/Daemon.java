@@ -57,6 +57,10 @@ import tools.jackson.databind.node.ObjectNode;
  * POST /v1/apply-plan  {"plan":…}        Outcome (sbx apply plan.json)
  * GET  /v1/egress/rules                  {sandbox: {default, allow, deny}} as the proxy enforces them
  * POST /v1/egress/allow {"sandbox","rule"} adds an allow rule by hand (a future sbx policy allow)
+ * GET  /v1/sandboxes                     [SandboxJson…] what the VM runtime sees (sbx ls)
+ * POST /v1/sandboxes/NAME/exec {"argv","env","cwd","user":"agent|root","stdin":base64,"timeoutSeconds"}
+ *                                        {"exitCode","signal"?,"stdout":base64,"stderr":base64,"truncated"}
+ * GET  /v1/sandboxes/NAME/logs[?startup=true] {"log"} (sbx logs)
  * POST /v1/shutdown                      stops the daemon (VMs keep running)
  * </pre>
  *
@@ -79,10 +83,11 @@ public final class Daemon implements AutoCloseable {
   private final SandboxRuntime vm;
   private final ReconcileService service;
   private final ApiServer server;
+  private final SandboxRoutes sandboxes;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final PrintStream log;
 
-  private Daemon(Path stateDir, Mode mode, PrintStream log) throws IOException {
+  private Daemon(Path stateDir, Mode mode, PrintStream log, SandboxRuntime memoryVm) throws IOException {
     this.stateDir = stateDir;
     this.mode = mode;
     this.log = log;
@@ -109,7 +114,7 @@ public final class Daemon implements AutoCloseable {
     Path reconcilerState = stateDir.resolve("reconciler");
     if (mode == Mode.MEMORY) {
       proxy = null;
-      vm = null;
+      vm = memoryVm;
       service = new ReconcileService(new InMemoryWorld().actuators(), reconcilerState, domains);
     } else {
       BoundSecrets secrets = new BoundSecrets(stateDir.resolve("bindings.json"), catalog::find);
@@ -134,6 +139,7 @@ public final class Daemon implements AutoCloseable {
       service = self[0];
       readopt(runtime, listeners);
     }
+    sandboxes = new SandboxRoutes(vm);
     server = new ApiServer(socket(stateDir), this::handle);
     log.println(Instant.now() + " sbx daemon " + ProcessHandle.current().pid() + " serving " + socket(stateDir)
         + " (" + mode.name().toLowerCase(java.util.Locale.ROOT) + " actuators)");
@@ -141,8 +147,16 @@ public final class Daemon implements AutoCloseable {
 
   /** Starts a daemon on {@code stateDir}; {@link DaemonException} when another one holds it. */
   public static Daemon start(Path stateDir, Mode mode, PrintStream log) {
+    return start(stateDir, mode, log, null);
+  }
+
+  /**
+   * Like {@link #start(Path, Mode, PrintStream)}; in memory mode {@code memoryVm} (e.g. a fake) answers
+   * the {@code /v1/sandboxes} routes, which otherwise need the real runtime.
+   */
+  public static Daemon start(Path stateDir, Mode mode, PrintStream log, SandboxRuntime memoryVm) {
     try {
-      return new Daemon(stateDir.toAbsolutePath(), mode, log);
+      return new Daemon(stateDir.toAbsolutePath(), mode, log, memoryVm);
     } catch (IOException e) {
       throw new DaemonException(5, "cannot start the daemon in " + stateDir + ": " + e.getMessage(), e);
     }
@@ -193,6 +207,13 @@ public final class Daemon implements AutoCloseable {
   }
 
   private ApiServer.Response handle(String method, String path, String body) {
+    if (SandboxRoutes.matches(path) || path.startsWith("/v1/sandboxes?")) {
+      try {
+        return sandboxes.handle(method, path, body);
+      } catch (RuntimeException e) {
+        return new ApiServer.Response(400, "{\"error\":" + ApiServer.quote(String.valueOf(e.getMessage())) + "}");
+      }
+    }
     try {
       return switch (method + " " + path) {
         case "GET /v1/version" -> ok(JSON.createObjectNode().put("api", "v1").put("pid", ProcessHandle.current().pid())

@@ -1,0 +1,56 @@
+package dev.sbx.cli;
+
+import dev.sbx.reconciler.daemon.ApiClient;
+import dev.sbx.reconciler.daemon.Daemon;
+import dev.sbx.vm.api.SandboxException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Optional;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * {@code sbx ls/exec/logs} while a daemon runs for the state directory: the daemon holds each VM's
+ * only guest-agent channel, so these verbs go through its {@code /v1/sandboxes} routes. Never
+ * starts a daemon: without one the verbs drive the runtime directly ({@link SandboxRuntimes}).
+ */
+final class DaemonSandboxes {
+  private final ApiClient client;
+  private final Path stateDir;
+
+  private DaemonSandboxes(ApiClient client, Path stateDir) {
+    this.client = client;
+    this.stateDir = stateDir;
+  }
+
+  /** The running daemon of the state directory ({@code --state-dir}, {@code SBX_STATE_DIR}, XDG), if any. */
+  static Optional<DaemonSandboxes> running(Path stateDirOption) {
+    Path stateDir = DaemonLauncher.stateDir(stateDirOption, System.getenv());
+    ApiClient client = new ApiClient(Daemon.socket(stateDir));
+    return client.reachable() ? Optional.of(new DaemonSandboxes(client, stateDir)) : Optional.empty();
+  }
+
+  /** The 200 answer's body; a runtime error becomes a {@link CliFailure} with the CLI's exit code. */
+  JsonNode call(String method, String path, String body) {
+    ApiClient.Reply reply;
+    try {
+      reply = client.call(method, path, body);
+    } catch (IOException e) {
+      throw new CliFailure("the sbx daemon failed to answer on " + client.socket() + ": " + e.getMessage()
+          + "; see " + stateDir.resolve("daemon.log"), ExitCodes.ENVIRONMENT);
+    }
+    if (reply.status() == 200) {
+      return reply.body();
+    }
+    JsonNode b = reply.body();
+    String message = b != null && b.has("error") ? b.get("error").asString() : "daemon answered " + reply.status();
+    int code = 1;
+    if (b != null && b.has("kind")) {
+      try {
+        code = SandboxRuntimes.exitCode(SandboxException.Kind.valueOf(b.get("kind").asString()));
+      } catch (IllegalArgumentException ignored) {
+        // a kind this CLI does not know: generic failure
+      }
+    }
+    throw new CliFailure(message, code);
+  }
+}
