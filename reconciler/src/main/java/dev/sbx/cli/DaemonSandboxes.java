@@ -9,7 +9,7 @@ import java.util.Optional;
 import tools.jackson.databind.JsonNode;
 
 /**
- * {@code sbx ls/exec/logs} while a daemon runs for the state directory: the daemon holds each VM's
+ * {@code sbx ls/exec/logs/stop/rm} while a daemon runs for the state directory: the daemon holds each VM's
  * only guest-agent channel, so these verbs go through its {@code /v1/sandboxes} routes. Never
  * starts a daemon: without one the verbs drive the runtime directly ({@link SandboxRuntimes}).
  */

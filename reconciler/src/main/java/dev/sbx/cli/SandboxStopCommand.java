@@ -1,10 +1,12 @@
 package dev.sbx.cli;
 
 import dev.sbx.vm.api.SandboxException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -16,8 +18,20 @@ final class SandboxStopCommand implements Callable<Integer> {
   @Parameters(arity = "1..*", paramLabel = "SANDBOX")
   List<String> names;
 
+  @Option(names = "--state-dir", paramLabel = "DIR",
+      description = "State directory of the daemon (default: $XDG_STATE_HOME/sbx; env SBX_STATE_DIR).")
+  Path stateDir;
+
   @Override
   public Integer call() {
+    var daemon = DaemonSandboxes.running(stateDir);
+    if (daemon.isPresent()) {
+      for (String name : names) {
+        daemon.get().call("POST", "/v1/sandboxes/" + name + "/stop", "");
+        spec.commandLine().getOut().println(name + " stopped");
+      }
+      return 0;
+    }
     try (var runtime = SandboxRuntimes.open()) {
       for (String name : names) {
         runtime.stop(name);

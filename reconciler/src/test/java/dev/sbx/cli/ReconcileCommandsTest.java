@@ -175,6 +175,21 @@ class ReconcileCommandsTest {
   }
 
   @Test
+  void stopAndRmThroughTheDaemonReachItsRuntime() {
+    vm.create(SandboxSpec.minimal("dev"));
+    vm.start("dev");
+    CliRun stop = sbx("stop", "dev");
+    assertEquals(0, stop.exitCode(), stop.err());
+    assertTrue(vm.calls().contains("stop dev"), vm.calls().toString());
+    CliRun rm = sbx("rm", "dev");
+    assertEquals(0, rm.exitCode(), rm.err());
+    assertTrue(vm.inspect("dev").isEmpty(), "removed from the daemon's runtime");
+    CliRun again = sbx("rm", "dev");
+    assertEquals(2, again.exitCode(), again.err());
+    assertEquals(1, again.err().lines().count(), again.err());
+  }
+
+  @Test
   void unknownSandboxThroughTheDaemonIsExitTwoWithOneMessage() {
     CliRun run = CliRun.withStdio("exec", "--state-dir", state.toString(), "nope", "--", "true");
     assertEquals(2, run.exitCode(), run.err());

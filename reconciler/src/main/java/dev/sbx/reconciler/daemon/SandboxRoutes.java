@@ -21,7 +21,8 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The imperative verbs ({@code sbx ls}, {@code sbx exec}, {@code sbx logs}) against the VM runtime
+ * The imperative verbs ({@code sbx ls}, {@code sbx exec}, {@code sbx logs}, {@code sbx stop},
+ * {@code sbx rm}) against the VM runtime
  * the daemon holds: the guest agent has one channel per VM, so while a daemon runs, the CLI must
  * go through it. Exec is buffered (non-interactive): output is collected up to {@link #MAX_OUTPUT}
  * per stream and sent base64-encoded, so binary output survives. Runtime errors answer with
@@ -60,6 +61,19 @@ final class SandboxRoutes {
       }
       if (parts.length == 5 && method.equals("POST") && parts[4].equals("exec")) {
         return exec(parts[3], JSON.readTree(body));
+      }
+      if (parts.length == 5 && method.equals("POST") && parts[4].equals("stop")) {
+        vm.stop(parts[3]);
+        return new ApiServer.Response(200, JSON.createObjectNode().put("stopped", parts[3]).toString());
+      }
+      if (parts.length == 4 && method.equals("DELETE")) {
+        // Removing a sandbox a source manages is drift: the next apply (or the controller) puts
+        // it back unless its manifest is gone too.
+        if (vm.inspect(parts[3]).isEmpty()) {
+          throw SandboxException.notFound(parts[3]);
+        }
+        vm.destroy(parts[3]);
+        return new ApiServer.Response(200, JSON.createObjectNode().put("removed", parts[3]).toString());
       }
       if (parts.length == 5 && method.equals("GET") && parts[4].equals("logs")) {
         String name = parts[3];
