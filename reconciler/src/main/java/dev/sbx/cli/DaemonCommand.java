@@ -6,6 +6,7 @@ import dev.sbx.reconciler.daemon.DaemonException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -18,8 +19,7 @@ import picocli.CommandLine.Spec;
 public final class DaemonCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--state-dir", paramLabel = "DIR", description = "State directory (default: $XDG_STATE_HOME/sbx).")
-  Path stateDir;
+  @Mixin SbxLocations locations;
 
   @Option(names = "--foreground", description = "Run in this process until stopped.")
   boolean foreground;
@@ -32,7 +32,7 @@ public final class DaemonCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Path dir = DaemonLauncher.stateDir(stateDir, System.getenv());
+    Path dir = locations.daemonStateDir();
     var out = spec.commandLine().getOut();
     if (stop) {
       ApiClient client = new ApiClient(Daemon.socket(dir));

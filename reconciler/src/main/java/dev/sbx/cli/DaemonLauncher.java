@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Finds the daemon of a state directory and starts it on demand: detached ({@code setsid}, stdin
@@ -20,18 +19,6 @@ final class DaemonLauncher {
   private static final long START_TIMEOUT_MS = 60_000;
 
   private DaemonLauncher() {}
-
-  /** The state directory: {@code --state-dir}, else {@code SBX_STATE_DIR}, else the XDG state home. */
-  static Path stateDir(Path option, Map<String, String> env) {
-    if (option != null) {
-      return option.toAbsolutePath();
-    }
-    String fromEnv = env.get("SBX_STATE_DIR");
-    if (fromEnv != null && !fromEnv.isBlank()) {
-      return Path.of(fromEnv).toAbsolutePath();
-    }
-    return dev.sbx.reconciler.state.StateDirectory.defaultRoot(env, Path.of(System.getProperty("user.home")));
-  }
 
   /** A client for a running daemon, starting one if none answers. */
   static ApiClient connect(Path stateDir) {

@@ -23,8 +23,8 @@ final class DaemonSandboxes {
   }
 
   /** The running daemon of the state directory ({@code --state-dir}, {@code SBX_STATE_DIR}, XDG), if any. */
-  static Optional<DaemonSandboxes> running(Path stateDirOption) {
-    Path stateDir = DaemonLauncher.stateDir(stateDirOption, System.getenv());
+  static Optional<DaemonSandboxes> running(SbxLocations locations) {
+    Path stateDir = locations.daemonStateDir();
     ApiClient client = new ApiClient(Daemon.socket(stateDir));
     return client.reachable() ? Optional.of(new DaemonSandboxes(client, stateDir)) : Optional.empty();
   }

@@ -13,6 +13,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -36,12 +37,10 @@ final class ReconcileCli {
       description = "How policies treat kit allows: allow (default), intersect, ignore.")
   String kitAllows;
 
-  @Option(names = "--state-dir", paramLabel = "DIR",
-      description = "State directory of the daemon (default: $XDG_STATE_HOME/sbx; env SBX_STATE_DIR).")
-  Path stateDir;
+  @Mixin SbxLocations locations;
 
   Path stateDir() {
-    return DaemonLauncher.stateDir(stateDir, System.getenv());
+    return locations.daemonStateDir();
   }
 
   ReconcileRequest request(boolean json, boolean exitCode, boolean dryRun) {

@@ -7,7 +7,6 @@ import dev.sbx.vm.api.GuestUser;
 import dev.sbx.vm.api.SandboxException;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.Base64;
 import java.time.Duration;
 import java.util.List;
@@ -15,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -44,13 +44,11 @@ final class SandboxExecCommand implements Callable<Integer> {
   @Option(names = {"-u", "--user"}, description = "run as root instead of the sandbox user")
   boolean root;
 
-  @Option(names = "--state-dir", paramLabel = "DIR",
-      description = "State directory of the daemon (default: $XDG_STATE_HOME/sbx; env SBX_STATE_DIR).")
-  Path stateDir;
+  @Mixin SbxLocations locations;
 
   @Override
   public Integer call() throws Exception {
-    Optional<DaemonSandboxes> daemon = DaemonSandboxes.running(stateDir);
+    Optional<DaemonSandboxes> daemon = DaemonSandboxes.running(locations);
     if (daemon.isPresent()) {
       return throughDaemon(daemon.get());
     }

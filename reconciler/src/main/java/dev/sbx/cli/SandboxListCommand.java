@@ -1,10 +1,10 @@
 package dev.sbx.cli;
 
 import dev.sbx.reconciler.daemon.SandboxJson;
-import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -23,9 +23,7 @@ final class SandboxListCommand implements Callable<Integer> {
   @Option(names = {"-o", "--output"}, defaultValue = "table", description = "table or json")
   String output;
 
-  @Option(names = "--state-dir", paramLabel = "DIR",
-      description = "State directory of the daemon (default: $XDG_STATE_HOME/sbx; env SBX_STATE_DIR).")
-  Path stateDir;
+  @Mixin SbxLocations locations;
 
   @Override
   public Integer call() {
@@ -34,7 +32,7 @@ final class SandboxListCommand implements Callable<Integer> {
       return 2;
     }
     JsonNode sandboxes;
-    Optional<DaemonSandboxes> daemon = DaemonSandboxes.running(stateDir);
+    Optional<DaemonSandboxes> daemon = DaemonSandboxes.running(locations);
     if (daemon.isPresent()) {
       sandboxes = daemon.get().call("GET", "/v1/sandboxes", "");
     } else {

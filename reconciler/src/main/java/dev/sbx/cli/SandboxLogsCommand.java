@@ -1,9 +1,9 @@
 package dev.sbx.cli;
 
 import dev.sbx.vm.api.SandboxException;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -20,13 +20,11 @@ final class SandboxLogsCommand implements Callable<Integer> {
   @Option(names = "--startup", description = "show the output of kit install and startup commands")
   boolean startup;
 
-  @Option(names = "--state-dir", paramLabel = "DIR",
-      description = "State directory of the daemon (default: $XDG_STATE_HOME/sbx; env SBX_STATE_DIR).")
-  Path stateDir;
+  @Mixin SbxLocations locations;
 
   @Override
   public Integer call() {
-    var daemon = DaemonSandboxes.running(stateDir);
+    var daemon = DaemonSandboxes.running(locations);
     if (daemon.isPresent()) {
       String path = "/v1/sandboxes/" + name + "/logs" + (startup ? "?startup=true" : "");
       spec.commandLine().getOut().print(daemon.get().call("GET", path, "").get("log").asString());

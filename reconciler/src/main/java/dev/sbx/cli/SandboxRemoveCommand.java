@@ -1,10 +1,10 @@
 package dev.sbx.cli;
 
 import dev.sbx.vm.api.SandboxException;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -18,13 +18,11 @@ final class SandboxRemoveCommand implements Callable<Integer> {
   @Parameters(arity = "1..*", paramLabel = "SANDBOX")
   List<String> names;
 
-  @Option(names = "--state-dir", paramLabel = "DIR",
-      description = "State directory of the daemon (default: $XDG_STATE_HOME/sbx; env SBX_STATE_DIR).")
-  Path stateDir;
+  @Mixin SbxLocations locations;
 
   @Override
   public Integer call() {
-    var daemon = DaemonSandboxes.running(stateDir);
+    var daemon = DaemonSandboxes.running(locations);
     if (daemon.isPresent()) {
       for (String name : names) {
         daemon.get().call("DELETE", "/v1/sandboxes/" + name, "");

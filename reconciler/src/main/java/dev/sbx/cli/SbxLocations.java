@@ -9,6 +9,7 @@ import picocli.CommandLine.Option;
  * one directory (tests, CI, several installations side by side); otherwise secrets live in the XDG
  * config home ({@code $XDG_CONFIG_HOME/sbx}, default {@code ~/.config/sbx}) and the interception CA
  * in the XDG state home ({@code $XDG_STATE_HOME/sbx}, default {@code ~/.local/state/sbx}).
+ * Every command that touches sbx's files takes {@code --state-dir} through this one mixin.
  */
 public final class SbxLocations {
 
@@ -24,6 +25,18 @@ public final class SbxLocations {
 
   SbxLocations(Map<String, String> env) {
     this.env = env;
+  }
+
+  /** The daemon's state directory (records, journal, locks, {@code daemon.sock}), absolute. */
+  public Path daemonStateDir() {
+    if (stateDir != null) {
+      return stateDir.toAbsolutePath();
+    }
+    String fromEnv = env.get("SBX_STATE_DIR");
+    if (fromEnv != null && !fromEnv.isBlank()) {
+      return Path.of(fromEnv).toAbsolutePath();
+    }
+    return dev.sbx.reconciler.state.StateDirectory.defaultRoot(env, Path.of(System.getProperty("user.home")));
   }
 
   /** The secret store directory (0700). */
