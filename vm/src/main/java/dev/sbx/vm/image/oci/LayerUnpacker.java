@@ -250,11 +250,13 @@ public final class LayerUnpacker {
   /** Sets owner (when chown) then mode (chown clears setuid bits), and records both. */
   private void finish(Path p, TarEntry e, char type) throws IOException {
     boolean link = type == 'l';
+    // JDK chmod opens the file first, which blocks on a fifo and may wake a device: mknod -m set their mode.
+    boolean special = type == 'c' || type == 'b' || type == 'p';
     if (options.chown()) {
       Files.setAttribute(p, "unix:uid", e.uid(), LinkOption.NOFOLLOW_LINKS);
       Files.setAttribute(p, "unix:gid", e.gid(), LinkOption.NOFOLLOW_LINKS);
     }
-    if (!link) {
+    if (!link && !special) {
       Files.setAttribute(p, "unix:mode", e.mode(), LinkOption.NOFOLLOW_LINKS);
     }
     ownership.put(rel(p), new OwnershipManifest.Entry(type, link ? 0777 : e.mode(), e.uid(), e.gid(), e.devMajor(), e.devMinor()));
