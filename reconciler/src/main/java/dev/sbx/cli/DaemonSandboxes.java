@@ -22,8 +22,16 @@ final class DaemonSandboxes {
     this.stateDir = stateDir;
   }
 
-  /** The running daemon of the state directory ({@code --state-dir}, {@code SBX_STATE_DIR}, XDG), if any. */
+  /**
+   * The remote daemon of {@code --host}/{@code SBX_HOST} (whether it answers or not: a remote verb
+   * never falls back to this machine), else the running daemon of the state directory
+   * ({@code --state-dir}, {@code SBX_STATE_DIR}, XDG), if any.
+   */
   static Optional<DaemonSandboxes> running(SbxLocations locations) {
+    Optional<ApiClient> remote = locations.remote();
+    if (remote.isPresent()) {
+      return Optional.of(new DaemonSandboxes(remote.get(), null));
+    }
     Path stateDir = locations.daemonStateDir();
     ApiClient client = new ApiClient(Daemon.socket(stateDir));
     return client.reachable() ? Optional.of(new DaemonSandboxes(client, stateDir)) : Optional.empty();
@@ -35,8 +43,7 @@ final class DaemonSandboxes {
     try {
       reply = client.call(method, path, body);
     } catch (IOException e) {
-      throw new CliFailure("the sbx daemon failed to answer on " + client.socket() + ": " + e.getMessage()
-          + "; see " + stateDir.resolve("daemon.log"), ExitCodes.ENVIRONMENT);
+      throw ReconcileCli.unreachable(client, stateDir, e);
     }
     if (reply.status() == 200) {
       return reply.body();
