@@ -24,14 +24,18 @@ final class DaemonSandboxes {
 
   /**
    * The remote daemon of {@code --host}/{@code SBX_HOST} (whether it answers or not: a remote verb
-   * never falls back to this machine), else the running daemon of the state directory
-   * ({@code --state-dir}, {@code SBX_STATE_DIR}, XDG), if any.
+   * never falls back to this machine), else {@link #running(SbxLocations)}.
    */
-  static Optional<DaemonSandboxes> running(SbxLocations locations) {
-    Optional<ApiClient> remote = locations.remote();
+  static Optional<DaemonSandboxes> running(SbxLocations locations, RemoteOptions remoteOptions) {
+    Optional<ApiClient> remote = remoteOptions.client();
     if (remote.isPresent()) {
       return Optional.of(new DaemonSandboxes(remote.get(), null));
     }
+    return running(locations);
+  }
+
+  /** The running daemon of the state directory ({@code --state-dir}, {@code SBX_STATE_DIR}, XDG), if any. */
+  static Optional<DaemonSandboxes> running(SbxLocations locations) {
     Path stateDir = locations.daemonStateDir();
     ApiClient client = new ApiClient(Daemon.socket(stateDir));
     return client.reachable() ? Optional.of(new DaemonSandboxes(client, stateDir)) : Optional.empty();

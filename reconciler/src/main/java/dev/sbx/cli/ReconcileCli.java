@@ -49,6 +49,8 @@ final class ReconcileCli {
 
   @Mixin SbxLocations locations;
 
+  @Mixin RemoteOptions remote;
+
   Path stateDir() {
     return locations.daemonStateDir();
   }
@@ -66,7 +68,7 @@ final class ReconcileCli {
    * compiled here (bad input: exit 2, nothing sent) and the compiled state goes to the remote daemon.
    */
   Outcome call(String endpoint, ReconcileRequest request) {
-    Optional<ApiClient> remote = locations.remote();
+    Optional<ApiClient> remote = this.remote.client();
     if (remote.isPresent()) {
       CompiledState compiled = new DesiredCompiler(ReconcileCli::serviceDomains)
           .compileDirectory(Path.of(request.dir()), kitAllows(request.kitAllows()));
@@ -91,7 +93,7 @@ final class ReconcileCli {
 
   /** Posts to the remote daemon of {@code --host}, or to the local one (started on demand). */
   Outcome post(String endpoint, String body) {
-    Optional<ApiClient> remote = locations.remote();
+    Optional<ApiClient> remote = this.remote.client();
     return remote.isPresent() ? post(remote.get(), null, endpoint, body) : post(stateDir(), endpoint, body);
   }
 

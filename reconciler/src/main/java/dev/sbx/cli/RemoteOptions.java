@@ -10,12 +10,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ScopeType;
 
 /**
- * The global options that point every daemon-backed verb ({@code diff plan apply ls exec logs stop
+ * The options (a {@code @Mixin} of every daemon-backed command) that point each daemon-backed verb ({@code diff plan apply ls exec logs stop
  * rm}) at a remote daemon's API instead of the local one: {@code --host URL} ({@code SBX_HOST}),
  * the bearer token from {@code --token-file FILE} or {@code SBX_TOKEN}, and how to trust the
  * daemon's certificate: {@code --tls-fingerprint SHA256} ({@code SBX_TLS_FINGERPRINT}, a pin,
@@ -23,32 +21,28 @@ import picocli.CommandLine.ScopeType;
  * over the environment. The token is never printed: messages name the file or the variable.
  */
 public final class RemoteOptions {
-  @Option(names = "--host", paramLabel = "URL", scope = ScopeType.INHERIT,
+  @Option(names = "--host", paramLabel = "URL",
       description = "Use the sbx daemon at URL (https://HOST[:PORT], see 'sbx daemon --listen') instead of"
           + " the local one (env SBX_HOST).")
   String host;
 
-  @Option(names = "--token-file", paramLabel = "FILE", scope = ScopeType.INHERIT,
+  @Option(names = "--token-file", paramLabel = "FILE",
       description = "Bearer token for --host, read from FILE (default: env SBX_TOKEN).")
   Path tokenFile;
 
-  @Option(names = "--ca-cert", paramLabel = "FILE", scope = ScopeType.INHERIT,
+  @Option(names = "--ca-cert", paramLabel = "FILE",
       description = "PEM certificate(s) to trust for --host, e.g. the daemon's STATE/api-tls/server.pem (env SBX_CA_CERT).")
   Path caCert;
 
-  @Option(names = "--tls-fingerprint", paramLabel = "SHA256", scope = ScopeType.INHERIT,
+  @Option(names = "--tls-fingerprint", paramLabel = "SHA256",
       description = "Trust exactly the --host certificate with this SHA-256 fingerprint (env SBX_TLS_FINGERPRINT).")
   String tlsFingerprint;
 
-  /** The root command's options, whichever subcommand they were given to (they are inherited). */
-  static RemoteOptions of(CommandSpec spec) {
-    if (spec != null && spec.root().userObject() instanceof Sbx sbx && sbx.remote != null) {
-      return sbx.remote;
-    }
-    return new RemoteOptions();
+  /** A client of the remote daemon when {@code --host} or {@code SBX_HOST} names one. */
+  Optional<ApiClient> client() {
+    return client(System.getenv());
   }
 
-  /** A client of the remote daemon when {@code --host} or {@code SBX_HOST} names one. */
   Optional<ApiClient> client(Map<String, String> env) {
     String url = firstNonBlank(host, env.get("SBX_HOST"));
     if (url == null) {

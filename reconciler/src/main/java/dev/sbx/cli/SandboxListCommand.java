@@ -24,6 +24,7 @@ final class SandboxListCommand implements Callable<Integer> {
   String output;
 
   @Mixin SbxLocations locations;
+  @Mixin RemoteOptions remote;
 
   @Override
   public Integer call() {
@@ -32,7 +33,7 @@ final class SandboxListCommand implements Callable<Integer> {
       return 2;
     }
     JsonNode sandboxes;
-    Optional<DaemonSandboxes> daemon = DaemonSandboxes.running(locations);
+    Optional<DaemonSandboxes> daemon = DaemonSandboxes.running(locations, remote);
     if (daemon.isPresent()) {
       sandboxes = daemon.get().call("GET", "/v1/sandboxes", "");
     } else {

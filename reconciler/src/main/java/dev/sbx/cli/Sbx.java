@@ -37,9 +37,6 @@ public final class Sbx {
       description = "Print stack traces for errors (also SBX_DEBUG=1).")
   boolean debug;
 
-  /** --host, --token-file, --ca-cert, --tls-fingerprint: every daemon-backed verb to a remote daemon. */
-  @picocli.CommandLine.Mixin RemoteOptions remote;
-
   public static void main(String[] args) {
     System.exit(newCommandLine().execute(args));
   }

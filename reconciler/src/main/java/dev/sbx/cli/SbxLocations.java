@@ -1,13 +1,8 @@
 package dev.sbx.cli;
 
 import java.nio.file.Path;
-import dev.sbx.reconciler.daemon.ApiClient;
-import dev.sbx.reconciler.daemon.Daemon;
 import java.util.Map;
-import java.util.Optional;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * Where sbx keeps its files: {@code --state-dir DIR} or {@code SBX_STATE_DIR} puts everything under
@@ -21,9 +16,6 @@ public final class SbxLocations {
   @Option(names = "--state-dir", paramLabel = "DIR",
       description = "Keep all sbx files under DIR (default: XDG config/state dirs; env SBX_STATE_DIR)")
   Path stateDir;
-
-  /** The command this mixin is part of: the root's {@link RemoteOptions} are read through it. */
-  @Spec(Spec.Target.MIXEE) CommandSpec mixee;
 
   private final Map<String, String> env;
 
@@ -45,19 +37,6 @@ public final class SbxLocations {
       return Path.of(fromEnv).toAbsolutePath();
     }
     return dev.sbx.reconciler.state.StateDirectory.defaultRoot(env, Path.of(System.getProperty("user.home")));
-  }
-
-  /**
-   * A client of the remote daemon named by {@code --host} or {@code SBX_HOST}; empty means the local
-   * daemon of {@link #daemonStateDir()}.
-   */
-  public Optional<ApiClient> remote() {
-    return RemoteOptions.of(mixee).client(env);
-  }
-
-  /** The daemon's client: the remote one, or the local one's socket (which may not answer). */
-  ApiClient localOrRemote() {
-    return remote().orElseGet(() -> new ApiClient(Daemon.socket(daemonStateDir())));
   }
 
   /** The secret store directory (0700). */
