@@ -143,9 +143,7 @@ public final class Daemon implements AutoCloseable {
       readopt(runtime, listeners);
     }
     sandboxes = new SandboxRoutes(vm);
-    server = new ApiServer(socket(stateDir), this::handle);
-    log.println(Instant.now() + " sbx daemon " + ProcessHandle.current().pid() + " serving " + socket(stateDir)
-        + " (" + mode.name().toLowerCase(java.util.Locale.ROOT) + " actuators)");
+    // The remote listener first: whoever sees the socket answer may rely on it (sbx daemon --listen).
     RemoteApiServer r = null;
     String fingerprint = null;
     if (listen.isPresent()) {
@@ -156,7 +154,6 @@ public final class Daemon implements AutoCloseable {
         log.println(Instant.now() + " remote API on https://" + hostPort(r.address()) + " (TLS, bearer tokens from "
             + stateDir.resolve(ApiTokens.FILE) + "); certificate SHA-256 " + fingerprint);
       } catch (IOException | RuntimeException e) {
-        server.close();
         if (proxy != null) {
           proxy.close();
         }
@@ -166,6 +163,16 @@ public final class Daemon implements AutoCloseable {
     }
     remote = r;
     remoteFingerprint = fingerprint;
+    try {
+      server = new ApiServer(socket(stateDir), this::handle);
+    } catch (IOException e) {
+      if (remote != null) {
+        remote.close();
+      }
+      throw e;
+    }
+    log.println(Instant.now() + " sbx daemon " + ProcessHandle.current().pid() + " serving " + socket(stateDir)
+        + " (" + mode.name().toLowerCase(java.util.Locale.ROOT) + " actuators)");
   }
 
   private static String hostPort(java.net.InetSocketAddress a) {
@@ -360,7 +367,9 @@ public final class Daemon implements AutoCloseable {
     if (remote != null) {
       remote.close();
     }
-    server.close();
+    if (server != null) { // null only while starting (a remote /v1/shutdown that early)
+      server.close();
+    }
     if (vm != null) {
       vm.close();
     }

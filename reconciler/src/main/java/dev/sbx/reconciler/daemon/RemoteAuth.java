@@ -48,8 +48,8 @@ final class RemoteAuth {
     }
     String token = bearer(authorization);
     if (token == null) {
-      return new Decision.Denied(401, "missing bearer token: send Authorization: Bearer TOKEN"
-          + " (sbx: SBX_TOKEN or --token-file; make one with 'sbx daemon token create NAME' on the daemon's host)");
+      return new Decision.Denied(401, "missing bearer token (send Authorization: Bearer TOKEN; tokens are made"
+          + " with 'sbx daemon token create NAME' on the daemon's host)");
     }
     var match = tokens.verify(token);
     if (match.isEmpty()) {
