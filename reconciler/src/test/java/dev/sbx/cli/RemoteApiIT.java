@@ -180,6 +180,13 @@ class RemoteApiIT {
     assertTrue(withToken.body().contains("\"api\":\"v1\""), withToken.body());
     assertTrue(withToken.body().contains(daemon.remoteFingerprint().orElseThrow()), withToken.body());
 
+    // A directory on the daemon's host cannot be named remotely, whatever the token may do.
+    HttpResponse<String> daemonPath = http.send(HttpRequest.newBuilder(URI.create(host + "/v1/plan"))
+        .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.ofString("{\"dir\":\"/etc\"}")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(400, daemonPath.statusCode(), daemonPath.body());
+    assertTrue(daemonPath.body().contains("cannot be named remotely"), daemonPath.body());
+
     // No bearer token needed: the webhook routes check their own HMAC (none is routed here yet: 404, not 401).
     HttpResponse<String> hook = http.send(HttpRequest.newBuilder(URI.create(host + "/v1/hooks/git"))
         .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());

@@ -97,6 +97,12 @@ final class RemoteApiServer implements AutoCloseable {
         line(peer, route, denied.status(), denied.reason());
         return;
       }
+      var refusal = RemoteAuth.localOnly(request.method(), request.path(), request.body());
+      if (refusal.isPresent()) {
+        ApiServer.write(out, new ApiServer.Response(400, "{\"error\":" + ApiServer.quote(refusal.get()) + "}"), Map.of());
+        line(peer, route, 400, refusal.get());
+        return;
+      }
       ApiServer.Response answer = ApiServer.dispatch(handler, request);
       ApiServer.write(out, answer, Map.of());
       line(peer, route, answer.status(), decision instanceof RemoteAuth.Decision.Allowed a

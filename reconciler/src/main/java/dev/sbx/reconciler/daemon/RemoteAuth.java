@@ -62,6 +62,28 @@ final class RemoteAuth {
     return new Decision.Allowed(match.get().name());
   }
 
+  /**
+   * Why an authenticated remote request is still refused, if it is: {@code /v1/plan} and
+   * {@code /v1/apply} name a directory <em>on the daemon's host</em> in {@code dir}, which is for
+   * the local CLI only (remotely it would let a token read any directory there); {@code sbx --host}
+   * sends the compiled checkout ({@link DesiredWire}) instead.
+   */
+  static java.util.Optional<String> localOnly(String method, String path, String body) {
+    if (method.equals("POST") && (path.equals("/v1/plan") || path.equals("/v1/apply"))) {
+      tools.jackson.databind.JsonNode n;
+      try {
+        n = tools.jackson.databind.json.JsonMapper.shared().readTree(body);
+      } catch (RuntimeException e) {
+        return java.util.Optional.empty(); // the handler answers 400 for bad JSON
+      }
+      if (n != null && n.isObject() && !DesiredWire.carriedBy(n)) {
+        return java.util.Optional.of("a directory on the daemon's host cannot be named remotely;"
+            + " send the compiled checkout (sbx diff|plan|apply -f DIR --host URL does)");
+      }
+    }
+    return java.util.Optional.empty();
+  }
+
   /** The token of an {@code Authorization: Bearer …} header, or null. */
   static String bearer(String authorization) {
     if (authorization == null) {

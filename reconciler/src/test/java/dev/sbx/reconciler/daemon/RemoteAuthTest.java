@@ -69,6 +69,15 @@ class RemoteAuthTest {
   }
 
   @Test
+  void remotelyPlanAndApplyMustCarryACompiledStateNotADaemonSidePath() {
+    assertTrue(RemoteAuth.localOnly("POST", "/v1/plan", "{\"dir\":\"/etc\"}").isPresent());
+    assertTrue(RemoteAuth.localOnly("POST", "/v1/apply", "{\"dir\":\"/srv/gitops\",\"prune\":true}").isPresent());
+    assertTrue(RemoteAuth.localOnly("POST", "/v1/plan", "{\"desired\":{}}").isEmpty());
+    assertTrue(RemoteAuth.localOnly("GET", "/v1/sandboxes", "").isEmpty());
+    assertTrue(RemoteAuth.localOnly("POST", "/v1/plan", "not json").isEmpty(), "the handler answers that");
+  }
+
+  @Test
   void bearerParsing() {
     assertEquals("abc", RemoteAuth.bearer("Bearer abc"));
     assertEquals("abc", RemoteAuth.bearer("BEARER abc"));
