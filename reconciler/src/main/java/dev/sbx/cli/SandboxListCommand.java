@@ -26,11 +26,12 @@ final class SandboxListCommand implements Callable<Integer> {
   @Mixin OutputFormatOption output;
 
   @Mixin SbxLocations locations;
+  @Mixin RemoteOptions remote;
 
   @Override
   public Integer call() {
     JsonNode sandboxes;
-    Optional<DaemonSandboxes> daemon = DaemonSandboxes.running(locations);
+    Optional<DaemonSandboxes> daemon = DaemonSandboxes.running(locations, remote);
     if (daemon.isPresent()) {
       sandboxes = daemon.get().call("GET", "/v1/sandboxes", "");
     } else {
