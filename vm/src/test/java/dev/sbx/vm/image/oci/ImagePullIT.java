@@ -70,6 +70,8 @@ class ImagePullIT {
     registry.push(layout.dir(), "multi", "team/multi", null);
     registry.push(layout.dir(), "escape", "team/escape", null);
     registry.push(layout.dir(), "corrupt", "team/corrupt", null);
+    registry.push(layout.dir(), "v1", "team/docker", null, "v2s2");
+    registry.push(layout.dir(), "multi", "team/docker-multi", null, "v2s2");
   }
 
   @AfterAll
@@ -215,6 +217,27 @@ class ImagePullIT {
     }
     assertFalse(Files.exists(tmp.resolve("deep/escaped")));
     assertFalse(Files.exists(rootfs, LinkOption.NOFOLLOW_LINKS), "the partial root file system is removed");
+  }
+
+  @Test
+  void dockerSchema2ManifestsAndManifestListsArePulledToo() throws Exception {
+    ImageReference single = ImageReference.parse(registry.host() + "/team/docker:v1");
+    ImageReference list = ImageReference.parse(registry.host() + "/team/docker-multi:multi");
+    try (ImagePuller puller = puller(Platform.LINUX_ARM64)) {
+      ImageManifest m = puller.client().manifest(single, Platform.LINUX_AMD64);
+      assertEquals(MediaTypes.DOCKER_MANIFEST, m.mediaType());
+      assertTrue(m.layers().stream().allMatch(l -> l.mediaType().equals(MediaTypes.DOCKER_LAYER_GZIP)), m.layers().toString());
+      ImageManifest fromList = puller.client().manifest(list, Platform.LINUX_ARM64);
+      assertEquals(MediaTypes.DOCKER_MANIFEST, fromList.mediaType());
+      PulledImage img = puller.pull(list, tmp.resolve("cache"), tmp.resolve("arm64"), PullProgress.none());
+      assertEquals(fromList.digest(), img.manifestDigest());
+      assertEquals("arm64", Files.readString(tmp.resolve("arm64/platform")));
+    }
+    try (ImagePuller puller = puller(Platform.LINUX_AMD64)) {
+      PulledImage img = puller.pull(single, tmp.resolve("cache"), tmp.resolve("single"), PullProgress.none());
+      assertEquals(List.of("/usr/bin/hello"), img.config().entrypoint());
+      assertEquals(List.of("z"), list(tmp.resolve("single/opt/app")));
+    }
   }
 
   @Test

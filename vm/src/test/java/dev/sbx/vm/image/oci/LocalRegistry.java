@@ -116,8 +116,17 @@ final class LocalRegistry implements AutoCloseable {
 
   /** Pushes {@code oci:LAYOUT:TAG} to {@code REPO:TAG} here (every platform of an index, with --all). */
   void push(Path layout, String tag, String repository, String credentials) {
+    push(layout, tag, repository, credentials, null);
+  }
+
+  /** As {@link #push(Path, String, String, String)}; {@code format} {@code v2s2} converts to Docker's media types. */
+  void push(Path layout, String tag, String repository, String credentials, String format) {
     List<String> cmd = new ArrayList<>(List.of(SKOPEO.toString(), "--insecure-policy", "copy", "--all", "--quiet",
         "--dest-tls-verify=false"));
+    if (format != null) {
+      cmd.add("--format");
+      cmd.add(format);
+    }
     if (credentials != null) {
       cmd.add("--dest-creds");
       cmd.add(credentials);
