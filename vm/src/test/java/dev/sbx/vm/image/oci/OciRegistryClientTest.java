@@ -190,6 +190,9 @@ class OciRegistryClientTest {
     }
     assertEquals(3, peak.get(), "three at a time");
     ds.forEach(d -> assertTrue(cache.contains(d.digest())));
+    try (var left = Files.list(tmp.resolve("blobs/sha256/.partial"))) {
+      assertEquals(List.of(), left.toList(), "no partial or lock file stays behind");
+    }
   }
 
   @Test
