@@ -12,6 +12,8 @@ packages=(
   git iproute2 curl ca-certificates
   # tests: the secret store calls the real libsecret (Secret Service keyring backend) through JNA
   libsecret-1-0
+  # tests: the dashboard runs in a real terminal (tmux); completion scripts are syntax-checked by each shell
+  tmux zsh fish
 )
 
 missing=()
