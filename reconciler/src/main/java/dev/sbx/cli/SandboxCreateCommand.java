@@ -19,7 +19,11 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code sbx create AGENT [PATH]}: creates and starts a sandbox with PATH as its workspace. */
-@Command(name = "create", description = "Create and start a sandbox for AGENT with PATH (default: .) as workspace.")
+@Command(footerHeading = "%nExamples:%n",
+    footer = {
+        "  sbx create shell ~/src/api --name api-dev --cpus 2 -m 2g",
+        "  sbx create shell                          # the current directory as workspace"},
+    name = "create", description = "Create and start a sandbox for AGENT with PATH (default: .) as workspace.")
 final class SandboxCreateCommand implements Callable<Integer> {
   static final String SHELL = "shell";
 

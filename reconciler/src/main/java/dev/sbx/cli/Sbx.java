@@ -6,7 +6,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
 /**
- * The {@code sbx} command. The root only lists subcommands; each subcommand is its own class.
+ * The {@code sbx} command. The root lists subcommands (each its own class); alone it opens the
+ * dashboard on a terminal and prints the usage elsewhere. Its help ends with the exit codes.
  */
 @Command(
     name = "sbx",
@@ -78,6 +79,21 @@ public final class Sbx implements java.util.concurrent.Callable<Integer> {
 
   /** The fully configured command line; tests use this to run commands in-process. */
   public static CommandLine newCommandLine() {
-    return new CommandLine(new Sbx()).setExecutionExceptionHandler(new ErrorHandler());
+    CommandLine cli = new CommandLine(new Sbx()).setExecutionExceptionHandler(new ErrorHandler());
+    helpExamples(cli);
+    return cli;
+  }
+
+  /** picocli's own {@code help} commands cannot carry our annotations: their examples are set here. */
+  private static void helpExamples(CommandLine cli) {
+    for (CommandLine sub : cli.getSubcommands().values()) {
+      if (sub.getCommandSpec().userObject() instanceof CommandLine.HelpCommand) {
+        String parent = cli.getCommandSpec().qualifiedName();
+        sub.getCommandSpec().usageMessage().footerHeading("%nExamples:%n")
+            .footer("  " + parent + " help                     # the commands of " + parent);
+      } else {
+        helpExamples(sub);
+      }
+    }
   }
 }
