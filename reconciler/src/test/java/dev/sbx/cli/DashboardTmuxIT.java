@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sbx.egress.api.ListenAddress;
+import dev.sbx.egress.api.RuleSet;
+import dev.sbx.egress.api.SandboxId;
 import dev.sbx.reconciler.daemon.Daemon;
 import dev.sbx.vm.api.SandboxSpec;
 import dev.sbx.vm.api.SandboxState;
@@ -145,6 +148,50 @@ class DashboardTmuxIT {
     assertFalse(screen.contains("-icanon") || screen.contains("-echo"), "not raw any more: " + screen);
     assertFalse(tmux.alternateScreen(), "back on the normal screen");
     assertFalse(screen.contains("sbx dashboard"), "the dashboard is gone from the normal screen: " + screen);
+  }
+
+  /**
+   * The right pane with the real proxy: a daemon with the real actuators (no VM is booted; its
+   * runtime lists none), a sandbox's listener on loopback with deny-all, and CONNECTs to loopback
+   * addresses (refused by the policy, so nothing is dialed and nothing leaves the machine).
+   */
+  @Test
+  void theDecisionsPaneShowsTheProxysLiveDecisionsNewestFirst() throws Exception {
+    daemon = Daemon.start(state, Daemon.Mode.REAL, new PrintStream(OutputStream.nullOutputStream()));
+    var proxy = daemon.proxy().orElseThrow();
+    proxy.setRules(SandboxId.of("dev"), RuleSet.denyAll());
+    int port = ((ListenAddress.Tcp) proxy.bind(SandboxId.of("dev"), ListenAddress.loopback(0)).address()).port();
+    tmux = Tmux.start(140, 30, sbxCommand() + AFTER);
+    tmux.await("the empty dashboard", WAIT, s -> s.contains("(no network decisions yet)")
+        && s.contains("(no sandboxes"));
+    assertEquals(403, connect(port, "127.0.0.1:7"));
+    String screen = tmux.await("the first decision", WAIT, s -> s.contains("127.0.0.1:7"));
+    assertTrue(screen.lines().anyMatch(l -> l.matches(".*│ \\d\\d:\\d\\d:\\d\\d dev\\s+127\\.0\\.0\\.1:7\\s.*deny\\s*")),
+        screen);
+    assertEquals(403, connect(port, "127.0.0.1:9"));
+    screen = tmux.await("the second decision", WAIT, s -> s.contains("127.0.0.1:9"));
+    List<String> lines = screen.lines().toList();
+    int newest = lines.indexOf(lines.stream().filter(l -> l.contains("127.0.0.1:9")).findFirst().orElseThrow());
+    int older = lines.indexOf(lines.stream().filter(l -> l.contains("127.0.0.1:7")).findFirst().orElseThrow());
+    assertTrue(newest < older, "newest first:\n" + screen);
+    tmux.keys("/");
+    tmux.text(":9");
+    tmux.await("the filter on decisions", WAIT, s -> s.contains("127.0.0.1:9") && !s.contains("127.0.0.1:7"));
+    tmux.keys("Enter");
+    tmux.await("the filter kept", WAIT, s -> s.contains("Filter: :9"));
+    tmux.keys("q");
+    assertTrue(tmux.await("sbx to exit", WAIT, s -> s.contains("SBX-EXITED-")).contains("SBX-EXITED-0"));
+  }
+
+  /** A CONNECT through the sandbox's listener; returns the status the proxy answered. */
+  private static int connect(int port, String target) throws java.io.IOException {
+    try (java.net.Socket socket = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write(("CONNECT " + target + " HTTP/1.1\r\nHost: " + target + "\r\n\r\n")
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      String status = new String(socket.getInputStream().readNBytes(12), java.nio.charset.StandardCharsets.US_ASCII);
+      return Integer.parseInt(status.substring(9, 12));
+    }
   }
 
   @Test
