@@ -19,7 +19,12 @@ import tools.jackson.databind.node.ArrayNode;
  * {@code sbx ls [-o json]}: the sandboxes that exist and what their VMs are really doing, as the
  * daemon's runtime sees them when a daemon runs for the state directory, else the runtime's own.
  */
-@Command(name = "ls", description = "List sandboxes with their observed status.")
+@Command(footerHeading = "%nExamples:%n",
+    footer = {
+        "  sbx ls",
+        "  sbx ls -o json                            # stable fields, for scripts",
+        "  sbx ls -o yaml"},
+    name = "ls", description = "List sandboxes with their observed status.")
 final class SandboxListCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
