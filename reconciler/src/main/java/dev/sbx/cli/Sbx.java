@@ -49,12 +49,9 @@ import picocli.CommandLine.ScopeType;
         DiffCommand.class,
         PlanCommand.class,
         DaemonCommand.class,
-<<<<<<< HEAD
         DoctorCommand.class,
-=======
         DashboardCommand.class,
         CompletionCommand.class,
->>>>>>> s2-tui
     })
 public final class Sbx implements java.util.concurrent.Callable<Integer> {
 

@@ -298,7 +298,6 @@ public final class Daemon implements AutoCloseable {
     }
   }
 
-<<<<<<< HEAD
   private ObjectNode version() {
     ObjectNode v = JSON.createObjectNode().put("api", "v1").put("pid", ProcessHandle.current().pid())
         .put("actuators", mode.name().toLowerCase(java.util.Locale.ROOT));
@@ -306,11 +305,11 @@ public final class Daemon implements AutoCloseable {
       v.putObject("remote").put("url", "https://" + hostPort(remote.address())).put("fingerprint", remoteFingerprint);
     }
     return v;
-=======
+  }
+
   /** The proxy's in-memory decision log; none in memory mode. */
   private Optional<dev.sbx.egress.api.DecisionLog> decisionLog() {
     return Optional.ofNullable(proxy).map(EgressProxy::decisionLog);
->>>>>>> s2-tui
   }
 
   private ApiServer.Response egressRules() {
