@@ -77,7 +77,11 @@ class PortForwarderTest {
     long deadline = System.nanoTime() + 10_000_000_000L;
     while (log.stream().noneMatch(l -> l.contains(text))) {
       assertTrue(System.nanoTime() < deadline, "no log line with '" + text + "': " + log);
-      Thread.onSpinWait();
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        throw new AssertionError(e);
+      }
     }
   }
 
