@@ -61,6 +61,7 @@ import tools.jackson.databind.node.ObjectNode;
  * POST /v1/sandboxes/NAME/exec {"argv","env","cwd","user":"agent|root","stdin":base64,"timeoutSeconds"}
  *                                        {"exitCode","signal"?,"stdout":base64,"stderr":base64,"truncated"}
  * GET  /v1/sandboxes/NAME/logs[?startup=true] {"log"} (sbx logs)
+ * GET|POST|DELETE /v1/sandboxes/NAME/ports, GET /v1/ports   published ports (sbx ports; see PortRoutes)
  * POST /v1/shutdown                      stops the daemon (VMs keep running)
  * </pre>
  *
@@ -84,6 +85,8 @@ public final class Daemon implements AutoCloseable {
   private final ReconcileService service;
   private final ApiServer server;
   private final SandboxRoutes sandboxes;
+  private final PublishedPorts publishedPorts;
+  private final PortRoutes ports;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final PrintStream log;
 
@@ -140,6 +143,8 @@ public final class Daemon implements AutoCloseable {
       readopt(runtime, listeners);
     }
     sandboxes = new SandboxRoutes(vm);
+    publishedPorts = vm == null ? null : new PublishedPorts(vm, stateDir.resolve("ports.json"), log::println).start();
+    ports = new PortRoutes(publishedPorts);
     server = new ApiServer(socket(stateDir), this::handle);
     log.println(Instant.now() + " sbx daemon " + ProcessHandle.current().pid() + " serving " + socket(stateDir)
         + " (" + mode.name().toLowerCase(java.util.Locale.ROOT) + " actuators)");
@@ -207,6 +212,9 @@ public final class Daemon implements AutoCloseable {
   }
 
   private ApiServer.Response handle(String method, String path, String body) {
+    if (PortRoutes.matches(path)) {
+      return ports.handle(method, path, body);
+    }
     if (SandboxRoutes.matches(path) || path.startsWith("/v1/sandboxes?")) {
       try {
         return sandboxes.handle(method, path, body);
@@ -296,6 +304,9 @@ public final class Daemon implements AutoCloseable {
       return;
     }
     server.close();
+    if (publishedPorts != null) {
+      publishedPorts.close();
+    }
     if (vm != null) {
       vm.close();
     }

@@ -132,6 +132,7 @@ public final class PortForwarder implements AutoCloseable {
   private final class Listener {
     final PublishedPort port;
     final ServerSocketChannel server;
+    private Thread acceptor;
 
     Listener(PublishedPort port, ServerSocketChannel server) {
       this.port = port;
@@ -139,9 +140,9 @@ public final class PortForwarder implements AutoCloseable {
     }
 
     void start() {
-      Thread t = new Thread(this::acceptLoop, "sbx-port-" + port.hostPort());
-      t.setDaemon(true);
-      t.start();
+      acceptor = new Thread(this::acceptLoop, "sbx-port-" + port.hostPort());
+      acceptor.setDaemon(true);
+      acceptor.start();
     }
 
     private void acceptLoop() {
@@ -175,8 +176,20 @@ public final class PortForwarder implements AutoCloseable {
       }
     }
 
+    /**
+     * Closes the listening socket and waits for the accept thread to leave: the JDK releases the
+     * socket of a channel blocked in accept only then, so a caller can rely on the port being
+     * closed when unpublish returns.
+     */
     void close() {
       closeQuietly(server);
+      if (acceptor != null && acceptor != Thread.currentThread()) {
+        try {
+          acceptor.join(5000);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
     }
   }
 }
