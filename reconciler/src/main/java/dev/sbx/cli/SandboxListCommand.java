@@ -32,9 +32,15 @@ final class SandboxListCommand implements Callable<Integer> {
       return 2;
     }
     JsonNode sandboxes;
+    var ports = new java.util.TreeMap<String, String>();
     Optional<DaemonSandboxes> daemon = DaemonSandboxes.running(locations);
     if (daemon.isPresent()) {
       sandboxes = daemon.get().call("GET", "/v1/sandboxes", "");
+      // published ports live in the daemon (sbx ports): HOST_IP:HOST_PORT->GUEST_PORT, comma-separated
+      for (JsonNode p : daemon.get().call("GET", "/v1/ports", "")) {
+        ports.merge(p.get("sandbox").asString(), p.get("hostIp").asString() + ":" + p.get("hostPort").asInt() + "->"
+            + p.get("guestPort").asInt(), (a, b) -> a + "," + b);
+      }
     } else {
       ArrayNode array = new ObjectMapper().createArrayNode();
       try (var runtime = SandboxRuntimes.open()) {
@@ -52,7 +58,8 @@ final class SandboxListCommand implements Callable<Integer> {
     for (JsonNode s : sandboxes) {
       String agent = s.get("agent").asString();
       JsonNode workspace = s.get("workspace");
-      out.printf(format, s.get("name").asString(), agent.isEmpty() ? "-" : agent, s.get("status").asString(), "-",
+      out.printf(format, s.get("name").asString(), agent.isEmpty() ? "-" : agent, s.get("status").asString(),
+          ports.getOrDefault(s.get("name").asString(), "-"),
           workspace == null || workspace.isNull() ? "-" : workspace.asString());
     }
     return 0;

@@ -128,6 +128,9 @@ class PortsCommandTest {
     assertEquals(lines[0].indexOf("HOST_PORT"), lines[1].indexOf("" + port), "aligned columns:\n" + table);
     assertTrue(lines[1].matches("web\\s+127\\.0\\.0\\.1\\s+" + port + "\\s+8080"), table);
 
+    String ls = sbx("ls").out();
+    assertTrue(ls.contains(" 127.0.0.1:" + port + "->8080 "), "sbx ls shows the published port:\n" + ls);
+
     JsonNode json = new ObjectMapper().readTree(sbx("ports", "web", "-o", "json").out());
     assertEquals(1, json.size());
     assertEquals("web", json.get(0).get("sandbox").asString());
