@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,6 +69,8 @@ void port_open(uint32_t id, const uint8_t *p, size_t n)
         refuse(id, port, NULL, errno);
         return;
     }
+    int one = 1; /* relayed frames are already batched; do not hold their tails back (Nagle) */
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
     sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     int r = connect(fd, (struct sockaddr *)&sa, sizeof sa);

@@ -154,6 +154,14 @@ public final class PortForwarder implements AutoCloseable {
           return; // closed by unpublish
         }
         try {
+          // Relayed bytes arrive in frame-sized bursts; Nagle + delayed ACK would hold the tail of
+          // each (e.g. an HTTP body after its headers) for ~40 ms on a client that only reads.
+          client.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
+        } catch (IOException e) {
+          closeQuietly(client);
+          continue;
+        }
+        try {
           connectors.execute(() -> forward(client));
         } catch (java.util.concurrent.RejectedExecutionException e) {
           closeQuietly(client);
