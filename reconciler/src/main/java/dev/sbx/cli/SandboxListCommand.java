@@ -37,9 +37,13 @@ final class SandboxListCommand implements Callable<Integer> {
     if (daemon.isPresent()) {
       sandboxes = daemon.get().call("GET", "/v1/sandboxes", "");
       // published ports live in the daemon (sbx ports): HOST_IP:HOST_PORT->GUEST_PORT, comma-separated
-      for (JsonNode p : daemon.get().call("GET", "/v1/ports", "")) {
-        ports.merge(p.get("sandbox").asString(), p.get("hostIp").asString() + ":" + p.get("hostPort").asInt() + "->"
-            + p.get("guestPort").asInt(), (a, b) -> a + "," + b);
+      try {
+        for (JsonNode p : daemon.get().call("GET", "/v1/ports", "")) {
+          ports.merge(p.get("sandbox").asString(), p.get("hostIp").asString() + ":" + p.get("hostPort").asInt() + "->"
+              + p.get("guestPort").asInt(), (a, b) -> a + "," + b);
+        }
+      } catch (CliFailure olderDaemon) {
+        // a daemon from before `sbx ports` has no such route: nothing is published there
       }
     } else {
       ArrayNode array = new ObjectMapper().createArrayNode();
