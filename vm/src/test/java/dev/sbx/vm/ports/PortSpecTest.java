@@ -21,9 +21,9 @@ class PortSpecTest {
     assertEquals(new PortSpec(null, 0, 8080), PortSpec.parse("8080"));
     assertEquals(new PortSpec(null, 9000, 8080), PortSpec.parse("9000:8080"));
     assertEquals(new PortSpec("127.0.0.1", 9000, 8080), PortSpec.parse("127.0.0.1:9000:8080"));
-    assertEquals(new PortSpec("0.0.0.0", 0, 80), PortSpec.parse("0.0.0.0::80".replace("::", ":0:")));
+    assertEquals(new PortSpec("0.0.0.0", 0, 80), PortSpec.parse("0.0.0.0:0:80"));
     assertEquals(new PortSpec("::1", 9000, 8080), PortSpec.parse("[::1]:9000:8080"));
-    assertEquals(" 8080 ".strip(), PortSpec.parse(" 8080 ").toString());
+    assertEquals("8080", PortSpec.parse(" 8080 ").toString());
   }
 
   @Test
