@@ -42,6 +42,7 @@ import picocli.CommandLine.ScopeType;
         SandboxStopCommand.class,
         SandboxRemoveCommand.class,
         SandboxLogsCommand.class,
+        PortsCommand.class,
         SecretCommand.class,
         EgressCommand.class,
         RenderCommand.class,

@@ -63,6 +63,7 @@ import tools.jackson.databind.node.ObjectNode;
  *                                        {"exitCode","signal"?,"stdout":base64,"stderr":base64,"truncated"}
  * POST /v1/sandboxes/NAME/start         boots a stopped VM again (the dashboard's restart)
  * GET  /v1/sandboxes/NAME/logs[?startup=true] {"log"} (sbx logs)
+ * GET|POST|DELETE /v1/sandboxes/NAME/ports, GET /v1/ports   published ports (sbx ports; see PortRoutes)
  * POST /v1/shutdown                      stops the daemon (VMs keep running)
  * </pre>
  *
@@ -87,6 +88,8 @@ public final class Daemon implements AutoCloseable {
   private final ApiServer server;
   private final SandboxRoutes sandboxes;
   private final EgressDecisionRoutes decisions = new EgressDecisionRoutes(this::decisionLog);
+  private final PublishedPorts publishedPorts;
+  private final PortRoutes ports;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final PrintStream log;
   private final RemoteApiServer remote;
@@ -146,6 +149,8 @@ public final class Daemon implements AutoCloseable {
       readopt(runtime, listeners);
     }
     sandboxes = new SandboxRoutes(vm);
+    publishedPorts = vm == null ? null : new PublishedPorts(vm, stateDir.resolve("ports.json"), log::println).start();
+    ports = new PortRoutes(publishedPorts);
     // The remote listener first: whoever sees the socket answer may rely on it (sbx daemon --listen).
     RemoteApiServer r = null;
     String fingerprint = null;
@@ -261,6 +266,9 @@ public final class Daemon implements AutoCloseable {
   }
 
   private ApiServer.Response handle(String method, String path, String body) {
+    if (PortRoutes.matches(path)) {
+      return ports.handle(method, path, body);
+    }
     if (SandboxRoutes.matches(path) || path.startsWith("/v1/sandboxes?")) {
       try {
         return sandboxes.handle(method, path, body);
@@ -380,6 +388,9 @@ public final class Daemon implements AutoCloseable {
     }
     if (server != null) { // null only while starting (a remote /v1/shutdown that early)
       server.close();
+    }
+    if (publishedPorts != null) {
+      publishedPorts.close();
     }
     if (vm != null) {
       vm.close();
