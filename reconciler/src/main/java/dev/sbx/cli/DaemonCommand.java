@@ -16,7 +16,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code sbx daemon [--state-dir D] [--foreground] [--memory] [--stop]}. */
-@Command(name = "daemon", mixinStandardHelpOptions = true,
+@Command(footerHeading = "%nExamples:%n",
+    footer = {
+        "  sbx daemon                                # start one in the background (if none runs)",
+        "  sbx daemon --foreground                   # run it in this terminal",
+        "  sbx daemon --stop                         # stop it; running VMs keep running"},
+    name = "daemon", mixinStandardHelpOptions = true,
     description = {"Run the sbx daemon: the egress proxy, the VM runtime and the reconciler behind",
         "the local API on STATE/daemon.sock. Without --foreground it starts one in the background",
         "(if none runs) and returns; other commands start it on demand anyway.",

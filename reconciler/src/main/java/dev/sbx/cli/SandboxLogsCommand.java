@@ -10,7 +10,11 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code sbx logs SANDBOX}: the guest console of the current or last boot. */
-@Command(name = "logs", description = "Show a sandbox's console log (or, with --startup, its kit startup output).")
+@Command(footerHeading = "%nExamples:%n",
+    footer = {
+        "  sbx logs api-dev                          # the console log",
+        "  sbx logs api-dev --startup                # kit install and startup output"},
+    name = "logs", description = "Show a sandbox's console log (or, with --startup, its kit startup output).")
 final class SandboxLogsCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

@@ -11,7 +11,11 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code sbx stop SANDBOX...}: graceful stop; disk and workspace stay. */
-@Command(name = "stop", description = "Stop sandboxes; their disks stay for the next start.")
+@Command(footerHeading = "%nExamples:%n",
+    footer = {
+        "  sbx stop api-dev",
+        "  sbx stop api-dev web"},
+    name = "stop", description = "Stop sandboxes; their disks stay for the next start.")
 final class SandboxStopCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

@@ -56,10 +56,12 @@ import tools.jackson.databind.node.ObjectNode;
  * POST /v1/apply       ReconcileRequest  Outcome (sbx apply -f DIR [--dry-run])
  * POST /v1/apply-plan  {"plan":…}        Outcome (sbx apply plan.json)
  * GET  /v1/egress/rules                  {sandbox: {default, allow, deny}} as the proxy enforces them
+ * GET  /v1/egress/decisions[?limit=N&amp;sandbox=S] {"available","decisions":[…]} newest decisions (dashboard)
  * POST /v1/egress/allow {"sandbox","rule"} adds an allow rule by hand (a future sbx policy allow)
  * GET  /v1/sandboxes                     [SandboxJson…] what the VM runtime sees (sbx ls)
  * POST /v1/sandboxes/NAME/exec {"argv","env","cwd","user":"agent|root","stdin":base64,"timeoutSeconds"}
  *                                        {"exitCode","signal"?,"stdout":base64,"stderr":base64,"truncated"}
+ * POST /v1/sandboxes/NAME/start         boots a stopped VM again (the dashboard's restart)
  * GET  /v1/sandboxes/NAME/logs[?startup=true] {"log"} (sbx logs)
  * POST /v1/shutdown                      stops the daemon (VMs keep running)
  * </pre>
@@ -84,6 +86,7 @@ public final class Daemon implements AutoCloseable {
   private final ReconcileService service;
   private final ApiServer server;
   private final SandboxRoutes sandboxes;
+  private final EgressDecisionRoutes decisions = new EgressDecisionRoutes(this::decisionLog);
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final PrintStream log;
   private final RemoteApiServer remote;
@@ -265,6 +268,9 @@ public final class Daemon implements AutoCloseable {
         return new ApiServer.Response(400, "{\"error\":" + ApiServer.quote(String.valueOf(e.getMessage())) + "}");
       }
     }
+    if (EgressDecisionRoutes.matches(path)) {
+      return decisions.handle(method, path);
+    }
     try {
       return switch (method + " " + path) {
         case "GET /v1/version" -> ok(version());
@@ -299,6 +305,11 @@ public final class Daemon implements AutoCloseable {
       v.putObject("remote").put("url", "https://" + hostPort(remote.address())).put("fingerprint", remoteFingerprint);
     }
     return v;
+  }
+
+  /** The proxy's in-memory decision log; none in memory mode. */
+  private Optional<dev.sbx.egress.api.DecisionLog> decisionLog() {
+    return Optional.ofNullable(proxy).map(EgressProxy::decisionLog);
   }
 
   private ApiServer.Response egressRules() {
