@@ -35,7 +35,7 @@ java -jar "$jar" daemon --memory --listen 127.0.0.1:0 >/dev/null
 url=$(grep -o 'remote API on https://[0-9.:]*' "$SBX_STATE_DIR/daemon.log" | head -1 | sed 's/remote API on //')
 token_file="$work/ci.token"
 java -jar "$jar" daemon token create bench --read-only > "$token_file" 2>/dev/null
-java -jar "$jar" apply -f "$dir" >/dev/null
+java -jar "$jar" apply -f "$dir" >/dev/null 2>&1
 remote=(--host "$url" --token-file "$token_file" --ca-cert "$SBX_STATE_DIR/api-tls/server.pem")
 java -jar "$jar" diff -f "$dir" --exit-code "${remote[@]}" >/dev/null  # warm the daemon's JIT once
 echo "sbx diff -f DIR --exit-code --host $url (N=$n sandboxes, in sync, $runs runs)"

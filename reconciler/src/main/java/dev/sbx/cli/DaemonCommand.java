@@ -20,7 +20,9 @@ import picocli.CommandLine.Spec;
     footer = {
         "  sbx daemon                                # start one in the background (if none runs)",
         "  sbx daemon --foreground                   # run it in this terminal",
-        "  sbx daemon --stop                         # stop it; running VMs keep running"},
+        "  sbx daemon --stop                         # stop it; running VMs keep running",
+        "  sbx daemon --listen 7443                  # also the remote API on 127.0.0.1:7443 (TLS, tokens)",
+        "  sbx daemon --listen 0.0.0.0:7443 --tls-san sbx.example.com"},
     name = "daemon", mixinStandardHelpOptions = true,
     description = {"Run the sbx daemon: the egress proxy, the VM runtime and the reconciler behind",
         "the local API on STATE/daemon.sock. Without --foreground it starts one in the background",

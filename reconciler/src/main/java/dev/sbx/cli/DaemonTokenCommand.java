@@ -1,5 +1,7 @@
 package dev.sbx.cli;
 
+import dev.sbx.cli.output.OutputFormatOption;
+import dev.sbx.cli.output.Table;
 import dev.sbx.reconciler.daemon.ApiTokens;
 import java.io.UncheckedIOException;
 import java.util.concurrent.Callable;
@@ -15,18 +17,23 @@ import picocli.CommandLine.Spec;
  * of the remote API ({@code sbx daemon --listen}), kept hashed in {@code STATE/api-tokens.json}. A
  * running daemon sees changes at once.
  */
-@Command(name = "token", mixinStandardHelpOptions = true,
-    footerHeading = "%nExamples:%n",
-    footer = {"  sbx daemon token create ci --read-only > ci.token", "  sbx daemon token ls", "  sbx daemon token revoke ci"},
+@Command(footerHeading = "%nExamples:%n",
+    footer = {
+        "  sbx daemon token create ci --read-only > ci.token   # for CI: may only diff and read",
+        "  sbx daemon token ls",
+        "  sbx daemon token revoke ci"},
+    name = "token", mixinStandardHelpOptions = true,
     description = {"Manage the bearer tokens of the daemon's remote API (sbx daemon --listen).",
         "Tokens are stored as SHA-256 hashes in STATE/api-tokens.json (0600); the value is shown once."},
     subcommands = {DaemonTokenCommand.Create.class, DaemonTokenCommand.Ls.class, DaemonTokenCommand.Revoke.class})
 public final class DaemonTokenCommand {
 
-  @Command(name = "create", mixinStandardHelpOptions = true,
-      footerHeading = "%nExamples:%n", footer = {"  sbx daemon token create ci --read-only > ci.token"},
-      description = {"Make a token and print it once on stdout (store it, e.g. as the CI secret SBX_TOKEN).",
-          "Example: sbx daemon token create ci --read-only > ci.token"})
+  @Command(footerHeading = "%nExamples:%n",
+      footer = {
+          "  sbx daemon token create ci --read-only > ci.token   # then store it as the CI secret SBX_TOKEN",
+          "  sbx daemon token create admin"},
+      name = "create", mixinStandardHelpOptions = true,
+      description = "Make a token and print it once on stdout (store it, e.g. as the CI secret SBX_TOKEN).")
   static final class Create implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin SbxLocations locations;
@@ -56,36 +63,33 @@ public final class DaemonTokenCommand {
     }
   }
 
-  @Command(name = "ls", mixinStandardHelpOptions = true,
-      footerHeading = "%nExamples:%n", footer = {"  sbx daemon token ls -o json"}, description = "List the tokens (names and scopes, never values).")
+  @Command(footerHeading = "%nExamples:%n",
+      footer = {"  sbx daemon token ls", "  sbx daemon token ls -o json"},
+      name = "ls", mixinStandardHelpOptions = true, description = "List the tokens (names and scopes, never values).")
   static final class Ls implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin SbxLocations locations;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", description = "text (default) or json.")
-    String output = "text";
+    @Mixin OutputFormatOption output;
 
     @Override
     public Integer call() {
       var list = new ApiTokens(locations.daemonStateDir()).list();
-      var out = spec.commandLine().getOut();
-      if ("json".equals(output)) {
-        var json = tools.jackson.databind.json.JsonMapper.shared().createArrayNode();
-        list.forEach(t -> json.addObject().put("name", t.name()).put("scope", t.readOnly() ? "read-only" : "full")
-            .put("created", t.created().toString()));
-        out.println(json.toPrettyString());
-        return ExitCodes.OK;
-      }
-      int width = Math.max(4, list.stream().mapToInt(t -> t.name().length()).max().orElse(0));
-      out.println(String.format("%-" + width + "s  %-9s  %s", "NAME", "SCOPE", "CREATED"));
-      list.forEach(t -> out.println(String.format("%-" + width + "s  %-9s  %s", t.name(),
-          t.readOnly() ? "read-only" : "full", t.created())));
+      var json = tools.jackson.databind.json.JsonMapper.shared().createArrayNode();
+      list.forEach(t -> json.addObject().put("name", t.name()).put("scope", t.readOnly() ? "read-only" : "full")
+          .put("created", t.created().toString()));
+      output.print(json, () -> {
+        Table table = Table.withHeader("NAME", "SCOPE", "CREATED");
+        list.forEach(t -> table.row(t.name(), t.readOnly() ? "read-only" : "full", t.created()));
+        return table;
+      });
       return ExitCodes.OK;
     }
   }
 
-  @Command(name = "revoke", mixinStandardHelpOptions = true,
-      footerHeading = "%nExamples:%n", footer = {"  sbx daemon token revoke ci"}, description = "Delete a token; clients using it get 401 at once.")
+  @Command(footerHeading = "%nExamples:%n",
+      footer = {"  sbx daemon token revoke ci"},
+      name = "revoke", mixinStandardHelpOptions = true, description = "Delete a token; clients using it get 401 at once.")
   static final class Revoke implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin SbxLocations locations;

@@ -1,5 +1,6 @@
 package dev.sbx.cli;
 
+import dev.sbx.cli.output.OutputFormatOption;
 import dev.sbx.reconciler.doctor.Check;
 import dev.sbx.reconciler.doctor.Doctor;
 import dev.sbx.reconciler.doctor.RealHostProbe;
@@ -11,26 +12,26 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /** {@code sbx doctor [-o json]}: one line per host check with OK/WARN/FAIL and what to do. */
-@Command(name = "doctor", mixinStandardHelpOptions = true,
-    footerHeading = "%nExamples:%n",
-    footer = {"  sbx doctor", "  sbx doctor -o json"},
+@Command(footerHeading = "%nExamples:%n",
+    footer = {
+        "  sbx doctor                                # one line per check: OK, WARN or FAIL, and what to do",
+        "  sbx doctor -o json                        # {ok, checks: [{id, status, detail, fix}]}"},
+    name = "doctor", mixinStandardHelpOptions = true,
     description = {"Check this host for what sandboxes need: QEMU, KVM, virtiofsd, busybox, the guest kernel,",
         "the secrets keyring, free disk, the daemon and the egress CA; each gap says what to do.",
         "Exit codes: 0 no FAIL (WARN allowed), 1 at least one FAIL.",
-        "JSON (-o json): {\"ok\": bool, \"checks\": [{\"id\", \"status\": \"OK|WARN|FAIL\", \"detail\", \"fix\"}]}."})
+        "-o json|yaml: {\"ok\": bool, \"checks\": [{\"id\", \"status\": \"OK|WARN|FAIL\", \"detail\", \"fix\"}]}."})
 public final class DoctorCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin SbxLocations locations;
 
-  @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", description = "text (default) or json.")
-  String output = "text";
+  @Mixin OutputFormatOption output;
 
   @Override
   public Integer call() {
@@ -41,8 +42,8 @@ public final class DoctorCommand implements Callable<Integer> {
         new Doctor.Setup(locations.daemonStateDir(), vm.dirs().cache(), locations.egressCaDir(), vm.qemu(), vm.virtiofsd()));
     List<Check> checks = doctor.run();
     var out = spec.commandLine().getOut();
-    if ("json".equals(output)) {
-      out.println(json(checks).toPrettyString());
+    if (output.structured()) {
+      output.print(json(checks), null);
     } else {
       int width = checks.stream().mapToInt(c -> c.id().length()).max().orElse(0);
       for (Check c : checks) {
