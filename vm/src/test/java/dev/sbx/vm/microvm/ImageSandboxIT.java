@@ -1,0 +1,113 @@
+package dev.sbx.vm.microvm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sbx.vm.api.ExecRequest;
+import dev.sbx.vm.api.ExecResult;
+import dev.sbx.vm.api.SandboxSpec;
+import dev.sbx.vm.api.SandboxState;
+import dev.sbx.vm.host.HostCommand;
+import dev.sbx.vm.image.store.ImageException;
+import dev.sbx.vm.image.store.ImageRecord;
+import dev.sbx.vm.image.store.ImageStore;
+import dev.sbx.vm.testing.DebianFixture;
+import dev.sbx.vm.testing.VmAvailability;
+import dev.sbx.vm.testing.VmTestDir;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Sandboxes from a debootstrap-built Debian image: the image boots as the root (the agent still
+ * PID 1 from the initramfs), exec runs a program only that image has, the image's env applies,
+ * and a second sandbox from the same image copies no image data (measured in allocated blocks).
+ */
+@Tag("vm")
+class ImageSandboxIT {
+  private static final Duration CMD = Duration.ofSeconds(60);
+  private static final long MIB = 1024 * 1024;
+
+  @BeforeAll
+  static void requirements() {
+    VmAvailability.requireQemu();
+    VmAvailability.require(HostCommand.available("qemu-img"), "qemu-img (qemu-utils) is not installed");
+    VmAvailability.kernel();
+  }
+
+  @Test
+  void debianImageBootsAndSecondSandboxCopiesNoImageData() throws Exception {
+    Path dir = VmTestDir.create("img");
+    boolean passed = false;
+    var dirs = VmAvailability.dirs(dir.resolve("s")).withData(dir.resolve("data"));
+    try (var runtime = new MicrovmRuntime(MicrovmRuntime.Options.fromEnvironment().withDirs(dirs))) {
+      ImageStore store = runtime.imageStore();
+      ImageRecord image = DebianFixture.build(store);
+      Path base = store.disk(image);
+      long baseAllocated = ImageStore.allocated(base);
+      long storeBefore = ImageStore.allocated(store.root());
+      assertTrue(baseAllocated > 100 * MIB, "the base disk holds the Debian tree: " + baseAllocated);
+
+      runtime.create(SandboxSpec.minimal("deb1").withImage(DebianFixture.TAG));
+      runtime.create(SandboxSpec.minimal("deb2").withImage(image.shortId()));
+      for (String name : List.of("deb1", "deb2")) {
+        Path sandboxDir = runtime.sandboxDir(name);
+        long allocated = ImageStore.allocated(sandboxDir);
+        assertTrue(allocated < 2 * MIB, name + " allocates " + allocated + " bytes at create (overlay only)");
+        try (Stream<Path> files = Files.list(sandboxDir)) {
+          for (Path f : files.toList()) {
+            assertTrue(Files.size(f) < 2 * MIB || f.getFileName().toString().equals("root.qcow2"),
+                "no copy of the base in " + f);
+          }
+        }
+        var info = HostCommand.run(List.of("qemu-img", "info", "--output=json", sandboxDir.resolve("root.qcow2")
+            .toString()), null, Duration.ofSeconds(30));
+        assertTrue(info.stdout().contains("\"backing-filename\": \"" + base + "\""), info.stdout());
+      }
+      assertEquals(storeBefore, ImageStore.allocated(store.root()) - usesFiles(store, image),
+          "creating sandboxes adds nothing to the store but the use records");
+      assertEquals(baseAllocated, ImageStore.allocated(base));
+      assertEquals(List.of("deb1", "deb2"), store.users(image.digest()).stream().map(ImageStore.ImageUse::sandbox)
+          .sorted().toList());
+      var inUse = assertThrows(ImageException.class, () -> store.remove(DebianFixture.TAG, false));
+      assertEquals(ImageException.Kind.IN_USE, inUse.kind());
+
+      var started = runtime.start("deb1");
+      assertEquals(SandboxState.RUNNING, started.state(), String.valueOf(started.failures()));
+      assertEquals(List.of(), started.failures());
+      ExecResult py = runtime.run("deb1", ExecRequest.asAgent("python3", "-c", "print(6*7)"), CMD);
+      assertEquals("42", py.stdoutText().strip(), py.stderrText());
+      ExecResult env = runtime.run("deb1", ExecRequest.asAgent("sh", "-c",
+          "echo $LANG; id -u; cat /etc/debian_version; test -e /bin/busybox && echo busybox || echo no-busybox"), CMD);
+      String[] lines = env.stdoutText().strip().split("\n");
+      assertEquals("C.UTF-8", lines[0], "the image's env applies");
+      assertEquals("1000", lines[1]);
+      assertTrue(lines[2].startsWith("12."), "Debian 12: " + lines[2]);
+      assertEquals("no-busybox", lines[3], "the root is the image, not the initramfs");
+      ExecResult write = runtime.run("deb1", ExecRequest.asRoot("sh", "-c", "echo hi > /etc/sbx-written && sync"), CMD);
+      assertEquals(0, write.exitCode());
+      assertEquals(baseAllocated, ImageStore.allocated(base), "guest writes go to the overlay, never the base");
+
+      runtime.stop("deb1");
+      runtime.destroy("deb1");
+      runtime.destroy("deb2");
+      assertEquals(List.of(), store.users(image.digest()));
+      assertEquals(1, store.prune().images().size());
+      assertTrue(store.list().isEmpty());
+      passed = true;
+    } finally {
+      VmTestDir.deleteIfPassed(dir, passed);
+    }
+  }
+
+  private static long usesFiles(ImageStore store, ImageRecord image) {
+    return ImageStore.allocated(store.root().resolve(image.digest().substring(7)).resolve("users"));
+  }
+}
