@@ -44,6 +44,10 @@ final class SandboxCreateCommand implements Callable<Integer> {
       description = "guest memory, e.g. 512m or 2g (default: ${DEFAULT-VALUE})")
   String memory;
 
+  @Option(names = "--image", paramLabel = "REF",
+      description = "boot this stored image as the root (see `sbx image ls`); default: the built-in busybox root")
+  String image;
+
   @Override
   public Integer call() {
     var err = spec.commandLine().getErr();
@@ -73,8 +77,9 @@ final class SandboxCreateCommand implements Callable<Integer> {
     SandboxSpec sandboxSpec;
     try {
       sandboxSpec = SandboxSpec.minimal(sandbox)
-          .withOwner("cli:" + System.getProperty("user.name"), hash(agent, workspace, cpus, memoryMib))
-          .withWorkspace(workspace).withResources(cpus, memoryMib).withLabels(Map.of("agent", agent));
+          .withOwner("cli:" + System.getProperty("user.name"), hash(agent, workspace, cpus, memoryMib, image))
+          .withWorkspace(workspace).withResources(cpus, memoryMib).withLabels(Map.of("agent", agent))
+          .withImage(image);
     } catch (IllegalArgumentException e) {
       err.println("sbx: " + e.getMessage());
       return 2;
@@ -110,10 +115,10 @@ final class SandboxCreateCommand implements Callable<Integer> {
     return t.contains("g") ? n * 1024 : n;
   }
 
-  private static String hash(String agent, Path workspace, int cpus, long memoryMib) {
+  private static String hash(String agent, Path workspace, int cpus, long memoryMib, String image) {
     try {
       byte[] d = MessageDigest.getInstance("SHA-256").digest(
-          (agent + "\n" + workspace + "\n" + cpus + "\n" + memoryMib).getBytes(StandardCharsets.UTF_8));
+          (agent + "\n" + workspace + "\n" + cpus + "\n" + memoryMib + (image == null ? "" : "\n" + image)).getBytes(StandardCharsets.UTF_8));
       return "sha256:" + HexFormat.of().formatHex(d).substring(0, 16);
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);

@@ -30,6 +30,7 @@ import picocli.CommandLine.ScopeType;
         DiffCommand.class,
         PlanCommand.class,
         DaemonCommand.class,
+        ImageCommand.class,
     })
 public final class Sbx {
 

@@ -1,0 +1,20 @@
+package dev.sbx.cli;
+
+import picocli.CommandLine.Command;
+
+/** {@code sbx image ls|build|rm|prune}: the images sandboxes boot from. */
+@Command(name = "image", description = "Manage sandbox images (base disks sandboxes boot from).",
+    subcommands = {
+        ImageLsCommand.class,
+        ImageBuildCommand.class,
+        ImageRmCommand.class,
+        ImagePruneCommand.class,
+    })
+final class ImageCommand implements Runnable {
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+}
