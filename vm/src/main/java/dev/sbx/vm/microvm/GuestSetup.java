@@ -150,7 +150,10 @@ final class GuestSetup {
    */
   private void prepareImageRoot() throws IOException, InterruptedException {
     GuestUser u = GuestUser.AGENT;
+    // The initramfs's own files are gone once the agent switched to the image; if they are still
+    // there, the root disk did not mount (the agent logged why) and the sandbox must not start.
     String script = "set -e\n"
+        + "if [ -e " + GuestLayout.CHANNEL_FILE + " ]; then echo 'the image disk was not mounted as the root' >&2; exit 3; fi\n"
         + "mkdir -p " + INSTALLED_DIR + " " + u.home() + "\n"
         + "chown " + u.uid() + ":" + u.gid() + " " + u.home() + "\n";
     var result = run(ExecRequest.asRoot("/bin/sh", "-c", script), null, FILE_TIMEOUT, null);
