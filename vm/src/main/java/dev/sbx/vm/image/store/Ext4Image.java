@@ -80,4 +80,19 @@ final class Ext4Image {
               + " (needs e2fsprogs ≥ 1.43; scripts/prepare-host.sh installs it)");
     }
   }
+
+  /** Runs a {@code debugfs -w} script on the disk (before it is made read-only). */
+  static void applyDebugfs(Path disk, String script, Path scriptFile) {
+    try {
+      Files.writeString(scriptFile, script);
+    } catch (IOException e) {
+      throw new ImageException(ImageException.Kind.IO, "cannot write " + scriptFile + ": " + e.getMessage(), e);
+    }
+    List<String> argv = List.of("debugfs", "-w", "-f", scriptFile.toString(), disk.toString());
+    var result = HostCommand.run(argv, null, Duration.ofMinutes(20));
+    // debugfs exits 0 even when a command fails; its complaints go to stderr
+    if (result.exitCode() != 0 || result.stderr().lines().anyMatch(l -> !l.startsWith("debugfs ") && !l.isBlank())) {
+      throw new ImageException(ImageException.Kind.IO, "debugfs on " + disk + " failed: " + result.stderr().strip());
+    }
+  }
 }

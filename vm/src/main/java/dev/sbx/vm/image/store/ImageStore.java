@@ -141,16 +141,24 @@ public final class ImageStore {
 
   /**
    * An unpacked root filesystem to store, with its config and content digest. {@code references}
-   * are tagged onto the image (moved from any image they named before).
+   * are tagged onto the image (moved from any image they named before). {@code debugfsScript}
+   * ({@code null} = none) is applied to the new disk with {@code debugfs -w}: owners, modes and
+   * device nodes an unprivileged unpack could not set on the tree (the OCI unpacker's ownership
+   * manifest writes it).
    */
   public record ImportRequest(Path rootfs, ImageConfig config, String digest, List<String> references,
-      String source, List<String> blobs) {
+      String source, List<String> blobs, String debugfsScript) {
     public ImportRequest {
       if (!ImageDigest.isValid(digest)) {
         throw new IllegalArgumentException("not a sha256 digest: " + digest);
       }
       references = references.stream().map(ImageName::normalize).distinct().toList();
       blobs = List.copyOf(blobs);
+    }
+
+    public ImportRequest(Path rootfs, ImageConfig config, String digest, List<String> references, String source,
+        List<String> blobs) {
+      this(rootfs, config, digest, references, source, blobs, null);
     }
   }
 
@@ -174,6 +182,10 @@ public final class ImageStore {
       progress.step(String.format("writing the base disk: %d MiB of content, %d entries, %d MiB ext4 (sparse)",
           measure.contentBytes() / Ext4Image.MIB, measure.entries(), size / Ext4Image.MIB));
       Ext4Image.create(request.rootfs(), disk, measure, headroomMib);
+      if (request.debugfsScript() != null && !request.debugfsScript().isBlank()) {
+        progress.step("applying owners and modes to the base disk (debugfs)");
+        Ext4Image.applyDebugfs(disk, request.debugfsScript(), work.resolve("fixups.debugfs"));
+      }
       Files.setPosixFilePermissions(disk, java.nio.file.attribute.PosixFilePermissions.fromString("r--r--r--"));
       Instant now = Instant.now();
       var record = new ImageRecord(request.digest(), List.of(), request.config(), user[0], user[1],
@@ -254,7 +266,7 @@ public final class ImageStore {
     });
   }
 
-  /** The sandboxes whose overlays over this image exist. */
+  /** The sandboxes whose overlays over this image exist, by name. */
   public List<ImageUse> users(String digest) {
     Path users = imageDir(digest).resolve("users");
     if (!Files.isDirectory(users)) {
@@ -276,6 +288,7 @@ public final class ImageStore {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    result.sort(Comparator.comparing(ImageUse::sandbox).thenComparing(u -> u.overlay().toString()));
     return result;
   }
 

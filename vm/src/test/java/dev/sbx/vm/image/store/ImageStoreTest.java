@@ -182,4 +182,20 @@ class ImageStoreTest {
     assertEquals(ImageException.Kind.INVALID, badUser.kind());
     assertTrue(store.list().isEmpty(), "nothing stored after a refused import");
   }
+
+  @Test
+  void aDebugfsScriptSetsOwnersAnUnprivilegedUnpackCouldNot() throws IOException {
+    Path root = tree("a", "x");
+    ImageRecord r = store.importRootfs(new ImageStore.ImportRequest(root, ImageConfig.NONE, RootfsDigest.of(root),
+        List.of("fixed"), "test", List.of(), "sif \"/bin/app\" uid 777\nsif \"/bin/app\" mode 0104755\n"),
+        ProgressListener.NONE);
+    var stat = HostCommand.run(List.of("debugfs", "-R", "stat /bin/app", store.disk(r).toString()), null,
+        java.time.Duration.ofSeconds(20));
+    assertTrue(stat.stdout().contains("User:   777"), stat.stdout());
+    assertTrue(stat.stdout().contains("Mode:  04755"), stat.stdout());
+    var broken = assertThrows(ImageException.class, () -> store.importRootfs(new ImageStore.ImportRequest(
+        tree("b", "y"), ImageConfig.NONE, "sha256:" + "e".repeat(64), List.of(), "t", List.of(),
+        "sif \"/missing\" uid 1\n"), ProgressListener.NONE));
+    assertEquals(ImageException.Kind.IO, broken.kind());
+  }
 }
