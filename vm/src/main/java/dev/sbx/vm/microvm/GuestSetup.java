@@ -42,6 +42,8 @@ final class GuestSetup {
   static final Duration INSTALL_TIMEOUT = Duration.ofMinutes(15);
   /** A startup command still running after this keeps running; the start goes on. */
   static final Duration STARTUP_WAIT = Duration.ofSeconds(60);
+  /** How long an image's entrypoint may take to fail before it counts as running. */
+  static final Duration ENTRYPOINT_WAIT = Duration.ofSeconds(3);
   static final String INSTALLED_DIR = GuestLayout.DISK_MOUNT + "/installed";
 
   private final AgentConnection agent;
@@ -122,7 +124,7 @@ final class GuestSetup {
       startup(command, failures);
     }
     if (spec.kit().startup().isEmpty() && image != null && !image.config().command().isEmpty()) {
-      startup(entrypoint(image), failures);
+      startEntrypoint(entrypoint(image), failures);
     }
     return failures;
   }
@@ -219,6 +221,21 @@ final class GuestSetup {
     } else if (!result.success()) {
       failures.add("startup command " + command.description() + " failed: " + describe(result.status));
       log("== startup failed: " + describe(result.status) + "\n");
+    }
+  }
+
+  /**
+   * An entrypoint is usually a long-running process: it is started, given a moment to fail fast
+   * (a missing binary, a bad flag), and left running with its output in the startup log.
+   */
+  private void startEntrypoint(GuestCommand command, List<String> failures) throws IOException, InterruptedException {
+    log("== entrypoint: " + command.description() + "\n");
+    var result = run(commandRequest(command), null, ENTRYPOINT_WAIT, startupLog);
+    if (result.status == null) {
+      log("== entrypoint running\n");
+    } else if (!result.success()) {
+      failures.add(command.description() + " failed: " + describe(result.status));
+      log("== entrypoint failed: " + describe(result.status) + "\n");
     }
   }
 

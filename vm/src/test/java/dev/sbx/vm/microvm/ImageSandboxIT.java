@@ -107,6 +107,60 @@ class ImageSandboxIT {
     }
   }
 
+  /**
+   * A tiny image (busybox and an entrypoint script) with a user, env, working directory and
+   * entrypoint: the entrypoint runs as that user in that directory at start, left running; execs
+   * without a directory start there; the image's env applies under the spec's.
+   */
+  @Test
+  void imageConfigUserEnvEntrypointAndWorkingDirAreHonoured() throws Exception {
+    Path dir = VmTestDir.create("cfg");
+    boolean passed = false;
+    var dirs = VmAvailability.dirs(dir.resolve("s")).withData(dir.resolve("data"));
+    try (var runtime = new MicrovmRuntime(MicrovmRuntime.Options.fromEnvironment().withDirs(dirs))) {
+      Path root = dir.resolve("rootfs");
+      for (String d : List.of("bin", "etc", "srv/app", "tmp", "proc", "sys", "dev", "run")) {
+        Files.createDirectories(root.resolve(d));
+      }
+      Path busybox = Path.of("/bin/busybox");
+      Files.copy(busybox, root.resolve("bin/busybox"));
+      for (String applet : dev.sbx.vm.image.InitramfsBuilder.busyboxApplets(busybox)) {
+        if (!applet.equals("busybox") && !Files.exists(root.resolve("bin").resolve(applet))) {
+          Files.createSymbolicLink(root.resolve("bin").resolve(applet), Path.of("busybox"));
+        }
+      }
+      Files.writeString(root.resolve("etc/passwd"), "root:x:0:0::/root:/bin/sh\napp:x:1234:1234::/srv/app:/bin/sh\n");
+      Files.writeString(root.resolve("etc/group"), "root:x:0:\napp:x:1234:\n");
+      Files.writeString(root.resolve("bin/serve"), "#!/bin/sh\n"
+          + "{ echo \"args=$*\"; echo \"uid=$(id -u) cwd=$(pwd) greeting=$GREETING\"; } > /tmp/entry.out\n"
+          + "exec sleep 100000\n");
+      Files.setPosixFilePermissions(root.resolve("bin/serve"), java.nio.file.attribute.PosixFilePermissions
+          .fromString("rwxr-xr-x"));
+      Files.setAttribute(root.resolve("srv/app"), "unix:uid", 1234);
+      var config = new dev.sbx.vm.image.store.ImageConfig("app", List.of("GREETING=from-image", "MODE=image"),
+          List.of("/bin/serve"), List.of("--port", "8080"), "/srv/app");
+      ImageStore store = runtime.imageStore();
+      store.importRootfs(new ImageStore.ImportRequest(root, config, dev.sbx.vm.image.store.RootfsDigest.of(root),
+          List.of("sbx-test/tiny"), "test", List.of()), dev.sbx.vm.image.store.ProgressListener.NONE);
+
+      runtime.create(SandboxSpec.minimal("tiny").withImage("sbx-test/tiny").withEnv(java.util.Map.of("MODE", "spec")));
+      var started = runtime.start("tiny");
+      assertEquals(List.of(), started.failures());
+      ExecResult entry = runtime.run("tiny", ExecRequest.asRoot("cat", "/tmp/entry.out"), CMD);
+      assertEquals("args=--port 8080\nuid=1234 cwd=/srv/app greeting=from-image", entry.stdoutText().strip());
+      ExecResult running = runtime.run("tiny", ExecRequest.asRoot("sh", "-c", "ps -o user,args | grep '[s]leep 100000'"),
+          CMD);
+      assertTrue(running.stdoutText().contains("sleep 100000"), "the entrypoint is left running: " + running.stdoutText());
+      ExecResult here = runtime.run("tiny", ExecRequest.asAgent("sh", "-c", "pwd; echo $MODE $GREETING"), CMD);
+      assertEquals("/srv/app\nspec from-image", here.stdoutText().strip(), "image workdir and env; the spec wins");
+      assertTrue(runtime.startupLog("tiny").contains("== entrypoint running"), runtime.startupLog("tiny"));
+      runtime.destroy("tiny");
+      passed = true;
+    } finally {
+      VmTestDir.deleteIfPassed(dir, passed);
+    }
+  }
+
   private static long usesFiles(ImageStore store, ImageRecord image) {
     return ImageStore.allocated(store.root().resolve(image.digest().substring(7)).resolve("users"));
   }
