@@ -71,7 +71,11 @@ public final class ImageStore {
     return root;
   }
 
-  /** Where a puller keeps downloaded blobs ({@code sha256/HEX}); prune removes those no image lists. */
+  /**
+   * Downloaded blobs live in {@code blobs/sha256/HEX} (partial downloads under
+   * {@code blobs/sha256/.partial/}); prune removes those no image lists. An OCI blob cache
+   * rooted at {@link #root()} uses exactly this layout.
+   */
   public Path blobsDir() {
     return root.resolve("blobs");
   }
@@ -347,9 +351,15 @@ public final class ImageStore {
       Path blobDir = blobsDir();
       if (Files.isDirectory(blobDir)) {
         try (Stream<Path> walk = Files.walk(blobDir)) {
+          Instant cutoff = Instant.now().minus(STALE_TMP);
           for (Path blob : walk.filter(Files::isRegularFile).toList()) {
             String name = blob.getFileName().toString();
-            if (!keptBlobs.contains(name.replaceFirst("\\..*$", ""))) {
+            // a partial download (under .partial/) may belong to a pull running right now
+            boolean partial = blob.getParent().getFileName().toString().startsWith(".");
+            if (partial && !Files.getLastModifiedTime(blob).toInstant().isBefore(cutoff)) {
+              continue;
+            }
+            if (partial || !keptBlobs.contains(name)) {
               bytes += allocated(blob);
               Files.delete(blob);
               blobs++;

@@ -160,10 +160,16 @@ class ImageStoreTest {
     Path blobs = Files.createDirectories(store.blobsDir().resolve("sha256"));
     Files.writeString(blobs.resolve("a".repeat(64)), "kept layer");
     Files.writeString(blobs.resolve("c".repeat(64)), "dangling layer");
+    Path partial = Files.createDirectories(blobs.resolve(".partial"));
+    Files.writeString(partial.resolve("d".repeat(64)), "a download in progress");
+    Files.writeString(partial.resolve("e".repeat(64)), "an abandoned download");
+    Files.setLastModifiedTime(partial.resolve("e".repeat(64)),
+        java.nio.file.attribute.FileTime.from(java.time.Instant.now().minus(java.time.Duration.ofHours(2))));
 
     ImageStore.Pruned pruned = store.prune();
     assertEquals(List.of(unused.digest()), pruned.images().stream().map(ImageRecord::digest).toList());
-    assertEquals(1, pruned.blobs());
+    assertEquals(2, pruned.blobs(), "the dangling blob and the abandoned partial download");
+    assertTrue(Files.exists(partial.resolve("d".repeat(64))), "a recent partial download is kept");
     assertTrue(pruned.bytes() > 0);
     assertTrue(Files.exists(blobs.resolve("a".repeat(64))));
     assertFalse(Files.exists(blobs.resolve("c".repeat(64))));
