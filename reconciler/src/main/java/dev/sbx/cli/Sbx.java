@@ -34,6 +34,8 @@ import picocli.CommandLine.ScopeType;
     })
 public final class Sbx {
 
+  @picocli.CommandLine.Mixin dev.sbx.cli.output.ColorOption color;
+
   @Option(names = "--debug", scope = ScopeType.INHERIT,
       description = "Print stack traces for errors (also SBX_DEBUG=1).")
   boolean debug;
