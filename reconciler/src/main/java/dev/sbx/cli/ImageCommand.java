@@ -2,10 +2,11 @@ package dev.sbx.cli;
 
 import picocli.CommandLine.Command;
 
-/** {@code sbx image ls|build|rm|prune}: the images sandboxes boot from. */
+/** {@code sbx image ls|pull|build|rm|prune}: the images sandboxes boot from. */
 @Command(name = "image", description = "Manage sandbox images (base disks sandboxes boot from).",
     subcommands = {
         ImageLsCommand.class,
+        ImagePullCommand.class,
         ImageBuildCommand.class,
         ImageRmCommand.class,
         ImagePruneCommand.class,

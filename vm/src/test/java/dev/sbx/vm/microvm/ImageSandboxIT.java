@@ -108,44 +108,76 @@ class ImageSandboxIT {
   }
 
   /**
-   * A tiny image (busybox and an entrypoint script) with a user, env, working directory and
-   * entrypoint: the entrypoint runs as that user in that directory at start, left running; execs
-   * without a directory start there; the image's env applies under the spec's.
+   * A tiny two-layer OCI image (busybox; then an app layer with a whiteout) pushed to a real
+   * local registry and pulled into the store: it boots, exec runs a program only that image has,
+   * the whiteout removed the lower layer's file, and the image config is honoured: the entrypoint
+   * runs as the image user in its working directory, left running; execs without a directory
+   * start there; the image's env applies under the spec's.
    */
   @Test
-  void imageConfigUserEnvEntrypointAndWorkingDirAreHonoured() throws Exception {
-    Path dir = VmTestDir.create("cfg");
+  void pulledImageBootsAndItsConfigIsHonoured() throws Exception {
+    Path dir = VmTestDir.create("pull");
     boolean passed = false;
     var dirs = VmAvailability.dirs(dir.resolve("s")).withData(dir.resolve("data"));
-    try (var runtime = new MicrovmRuntime(MicrovmRuntime.Options.fromEnvironment().withDirs(dirs))) {
-      Path root = dir.resolve("rootfs");
-      for (String d : List.of("bin", "etc", "srv/app", "tmp", "proc", "sys", "dev", "run")) {
-        Files.createDirectories(root.resolve(d));
+    try (var runtime = new MicrovmRuntime(MicrovmRuntime.Options.fromEnvironment().withDirs(dirs));
+        var registry = dev.sbx.vm.testing.LocalRegistry.start(Files.createDirectories(dir.resolve("registry")))) {
+      Path base = dir.resolve("layer-base");
+      for (String d : List.of("bin", "etc", "tmp", "proc", "sys", "dev", "run")) {
+        Files.createDirectories(base.resolve(d));
       }
       Path busybox = Path.of("/bin/busybox");
-      Files.copy(busybox, root.resolve("bin/busybox"));
+      Files.copy(busybox, base.resolve("bin/busybox"));
       for (String applet : dev.sbx.vm.image.InitramfsBuilder.busyboxApplets(busybox)) {
-        if (!applet.equals("busybox") && !Files.exists(root.resolve("bin").resolve(applet))) {
-          Files.createSymbolicLink(root.resolve("bin").resolve(applet), Path.of("busybox"));
+        if (!applet.equals("busybox") && !Files.exists(base.resolve("bin").resolve(applet))) {
+          Files.createSymbolicLink(base.resolve("bin").resolve(applet), Path.of("busybox"));
         }
       }
-      Files.writeString(root.resolve("etc/passwd"), "root:x:0:0::/root:/bin/sh\napp:x:1234:1234::/srv/app:/bin/sh\n");
-      Files.writeString(root.resolve("etc/group"), "root:x:0:\napp:x:1234:\n");
-      Files.writeString(root.resolve("bin/serve"), "#!/bin/sh\n"
+      Files.writeString(base.resolve("etc/passwd"), "root:x:0:0::/root:/bin/sh\napp:x:1234:1234::/srv/app:/bin/sh\n");
+      Files.writeString(base.resolve("etc/group"), "root:x:0:\napp:x:1234:\n");
+      Files.writeString(base.resolve("etc/removed-by-app-layer"), "lower\n");
+      Path app = dir.resolve("layer-app");
+      Files.createDirectories(app.resolve("srv/app"));
+      Files.createDirectories(app.resolve("usr/bin"));
+      Files.createDirectories(app.resolve("etc"));
+      Files.createFile(app.resolve("etc/.wh.removed-by-app-layer"));
+      Files.writeString(app.resolve("usr/bin/hello-oci"), "#!/bin/sh\necho hello from the pulled image\n");
+      Files.writeString(app.resolve("usr/bin/serve"), "#!/bin/sh\n"
           + "{ echo \"args=$*\"; echo \"uid=$(id -u) cwd=$(pwd) greeting=$GREETING\"; } > /tmp/entry.out\n"
           + "exec sleep 100000\n");
-      Files.setPosixFilePermissions(root.resolve("bin/serve"), java.nio.file.attribute.PosixFilePermissions
-          .fromString("rwxr-xr-x"));
-      Files.setAttribute(root.resolve("srv/app"), "unix:uid", 1234);
-      var config = new dev.sbx.vm.image.store.ImageConfig("app", List.of("GREETING=from-image", "MODE=image"),
-          List.of("/bin/serve"), List.of("--port", "8080"), "/srv/app");
-      ImageStore store = runtime.imageStore();
-      store.importRootfs(new ImageStore.ImportRequest(root, config, dev.sbx.vm.image.store.RootfsDigest.of(root),
-          List.of("sbx-test/tiny"), "test", List.of()), dev.sbx.vm.image.store.ProgressListener.NONE);
+      for (String f : List.of("usr/bin/hello-oci", "usr/bin/serve")) {
+        Files.setPosixFilePermissions(app.resolve(f), java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+      }
+      Files.setAttribute(app.resolve("srv/app"), "unix:uid", 1234);
+      Files.setAttribute(app.resolve("srv/app"), "unix:gid", 1234);
+      registry.push(dir, List.of(base, app), "{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{"
+          + "\"User\":\"app\",\"Env\":[\"PATH=/usr/bin:/bin\",\"GREETING=from-image\",\"MODE=image\"],"
+          + "\"Entrypoint\":[\"/usr/bin/serve\"],\"Cmd\":[\"--port\",\"8080\"],\"WorkingDir\":\"/srv/app\"},"
+          + "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[%DIFF_IDS%]}}", "test/tiny", "v1");
 
-      runtime.create(SandboxSpec.minimal("tiny").withImage("sbx-test/tiny").withEnv(java.util.Map.of("MODE", "spec")));
+      ImageStore store = runtime.imageStore();
+      String ref = registry.host() + "/test/tiny:v1";
+      var progress = new java.util.ArrayList<String>();
+      ImageRecord pulled = new dev.sbx.vm.image.store.RegistryImport(store,
+          dev.sbx.vm.image.oci.OciRegistryClient.Options.defaults(), dev.sbx.vm.image.oci.Platform.LINUX_AMD64)
+          .pull(ref, progress::add);
+      assertTrue(progress.stream().anyMatch(l -> l.contains("verified")), String.valueOf(progress));
+      assertEquals(List.of(ref), pulled.references());
+      assertEquals(4, pulled.blobs().size(), "manifest, config, two layers: kept by prune");
+      assertEquals(1234, pulled.uid());
+      ImageRecord again = new dev.sbx.vm.image.store.RegistryImport(store,
+          dev.sbx.vm.image.oci.OciRegistryClient.Options.defaults(), dev.sbx.vm.image.oci.Platform.LINUX_AMD64)
+          .pull(ref, l -> { });
+      assertEquals(pulled.digest(), again.digest());
+      assertEquals(1, store.list().size(), "pulled twice, stored once");
+
+      runtime.create(SandboxSpec.minimal("tiny").withImage(ref).withEnv(java.util.Map.of("MODE", "spec")));
       var started = runtime.start("tiny");
       assertEquals(List.of(), started.failures());
+      ExecResult hello = runtime.run("tiny", ExecRequest.asAgent("hello-oci"), CMD);
+      assertEquals("hello from the pulled image", hello.stdoutText().strip(), hello.stderrText());
+      ExecResult whiteout = runtime.run("tiny", ExecRequest.asRoot("sh", "-c",
+          "test -e /etc/removed-by-app-layer && echo present || echo absent; stat -c %u /srv/app"), CMD);
+      assertEquals("absent\n1234", whiteout.stdoutText().strip());
       ExecResult entry = runtime.run("tiny", ExecRequest.asRoot("cat", "/tmp/entry.out"), CMD);
       assertEquals("args=--port 8080\nuid=1234 cwd=/srv/app greeting=from-image", entry.stdoutText().strip());
       ExecResult running = runtime.run("tiny", ExecRequest.asRoot("sh", "-c", "ps -o user,args | grep '[s]leep 100000'"),
