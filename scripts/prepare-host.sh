@@ -11,6 +11,8 @@ packages=(
   # images: `sbx image build debian` and the image tests bootstrap Debian (qemu-utils' qemu-img
   # makes the per-sandbox qcow2 overlays, e2fsprogs' mkfs.ext4 -d the base disks)
   debootstrap
+  # tests: a real local OCI registry for `sbx image pull`, and skopeo to push test images to it
+  docker-registry skopeo
   # tests: git, network namespaces
   git iproute2 curl ca-certificates
   # tests: the secret store calls the real libsecret (Secret Service keyring backend) through JNA

@@ -134,4 +134,29 @@ class ImageCommandsTest {
     assertTrue(run.err().contains("no image 'nope:1'"), run.err());
     assertFalse(Files.exists(tmp.resolve("state/x")), "no sandbox directory left behind");
   }
+
+  @Test
+  void pullReportsBadInputAndUnreachableRegistriesInOneLine() throws IOException {
+    CliRun bad = CliRun.of("image", "pull", "Not A Reference");
+    assertEquals(2, bad.exitCode());
+    assertEquals(1, bad.err().lines().count(), bad.err());
+    assertFalse(bad.err().contains("Exception"), bad.err());
+
+    CliRun halfLogin = CliRun.of("image", "pull", "localhost:5000/x:1", "--username", "me");
+    assertEquals(2, halfLogin.exitCode());
+    assertTrue(halfLogin.err().contains("--password-stdin"), halfLogin.err());
+
+    CliRun platform = CliRun.of("image", "pull", "localhost:5000/x:1", "--platform", "amd64");
+    assertEquals(2, platform.exitCode());
+
+    int closedPort;
+    try (var probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      closedPort = probe.getLocalPort();
+    }
+    CliRun down = CliRun.of("image", "pull", "127.0.0.1:" + closedPort + "/team/app:1");
+    assertEquals(1, down.exitCode(), down.err());
+    assertTrue(down.err().lines().anyMatch(l -> l.startsWith("sbx: ")), down.err());
+    assertFalse(down.err().contains("Exception"), down.err());
+    assertTrue(store.list().isEmpty());
+  }
 }
