@@ -11,12 +11,14 @@ packages=(
   # images: `sbx image build debian` and the image tests bootstrap Debian (qemu-utils' qemu-img
   # makes the per-sandbox qcow2 overlays, e2fsprogs' mkfs.ext4 -d the base disks)
   debootstrap
-  # tests: a real local OCI registry for `sbx image pull`, and skopeo to push test images to it
-  docker-registry skopeo
   # tests: git, network namespaces
   git iproute2 curl ca-certificates
   # tests: the secret store calls the real libsecret (Secret Service keyring backend) through JNA
   libsecret-1-0
+  # tests: OCI image pulls from a real local registry; skopeo pushes test images, htpasswd -B for Basic auth
+  docker-registry skopeo apache2-utils
+  # tests: the dashboard runs in a real terminal (tmux); completion scripts are syntax-checked by each shell
+  tmux zsh fish
 )
 
 missing=()

@@ -27,7 +27,12 @@ import tools.jackson.databind.json.JsonMapper;
  * and last 4 characters ({@code ghp_****...****43qy}, as Docker does), values under 20 characters
  * only {@code ********}.
  */
-@Command(name = "ls", mixinStandardHelpOptions = true, description = "List stored secrets (values masked, never printed).")
+@Command(footerHeading = "%nExamples:%n",
+    footer = {
+        "  sbx secret ls                             # every secret, values masked",
+        "  sbx secret ls -g -o json",
+        "  sbx secret ls api-dev                     # what this sandbox sees"},
+    name = "ls", mixinStandardHelpOptions = true, description = "List stored secrets (values masked, never printed).")
 public final class SecretLsCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;

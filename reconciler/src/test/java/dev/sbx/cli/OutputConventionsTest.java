@@ -77,6 +77,17 @@ class OutputConventionsTest {
   }
 
   @Test
+  void createShowsBootProgressLineByLineOffATerminal(@TempDir Path workspace) {
+    CliRun run = CliRun.of("create", "shell", workspace.toString(), "--name", "booted");
+    assertEquals(0, run.exitCode(), run.err());
+    assertTrue(run.out().startsWith("booted running (ready in "), "stdout unchanged: " + run.out());
+    var lines = run.err().lines().toList();
+    assertEquals("booting booted ...", lines.get(0), run.err());
+    assertTrue(lines.get(1).matches("booting booted: running \\(\\d+\\.\\d s\\)"), run.err());
+    assertFalse(run.err().contains("\r"), "no in-place updates in a log");
+  }
+
+  @Test
   void secretLsTakesTheSameFormats() {
     CliRun yaml = sbx("secret", "ls", "-o", "yaml");
     assertEquals(0, yaml.exitCode(), yaml.err());

@@ -62,11 +62,10 @@ public final class Progress implements AutoCloseable {
     finish(step + ": failed: " + outcome + " (" + elapsed() + ")");
   }
 
+  /** Without {@link #done} or {@link #failed} first, the step failed (an exception left it). */
   @Override
   public void close() {
-    if (!finished) {
-      failed("interrupted");
-    }
+    finish(step + ": failed (" + elapsed() + ")");
   }
 
   private void finish(String text) {

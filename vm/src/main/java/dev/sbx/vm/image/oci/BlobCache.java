@@ -104,8 +104,17 @@ public final class BlobCache {
     Files.createDirectories(partialDir);
     FileChannel ch = FileChannel.open(partialDir.resolve(Digests.hex(digest) + ".lock"),
         StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-    ch.lock();
+    try {
+      ch.lock();
+    } catch (IOException | RuntimeException e) {
+      ch.close();
+      throw e;
+    }
     return ch;
+  }
+
+  void removeLockFile(String digest) throws IOException {
+    Files.deleteIfExists(partialDir.resolve(Digests.hex(digest) + ".lock"));
   }
 
   /** Syncs a verified file and moves it to its final name in one step. */

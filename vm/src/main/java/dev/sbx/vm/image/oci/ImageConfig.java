@@ -43,7 +43,12 @@ public record ImageConfig(String user, List<String> env, List<String> entrypoint
 
   /** The image's {@code os/architecture[/variant]} from the same blob. */
   static Platform platformOf(byte[] configBlob) {
-    JsonNode root = JSON.readTree(configBlob);
+    JsonNode root;
+    try {
+      root = JSON.readTree(configBlob);
+    } catch (RuntimeException e) {
+      throw new OciException(OciException.Kind.UNSUPPORTED, "the image config is not valid JSON: " + e.getMessage(), e);
+    }
     return new Platform(root.path("os").asString("linux"), root.path("architecture").asString("amd64"),
         root.path("variant").asString(null));
   }

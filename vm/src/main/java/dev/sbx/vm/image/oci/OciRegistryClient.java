@@ -270,6 +270,8 @@ public final class OciRegistryClient implements AutoCloseable {
             return null;
           });
           Path done = cache.commit(partial, d.digest());
+          // Safe to remove while held: whoever waits on it finds the blob in place once it gets the lock.
+          cache.removeLockFile(d.digest());
           progress.update(d.digest(), d.size(), d.size());
           return done;
         }

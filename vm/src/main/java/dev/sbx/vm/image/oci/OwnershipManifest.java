@@ -113,11 +113,13 @@ public final class OwnershipManifest {
       }
       Entry v = e.getValue();
       String q = "\"/" + path + "\"";
-      switch (v.type()) {
-        case 'c', 'b' -> s.append("mknod ").append(q).append(' ').append(v.type()).append(' ')
-            .append(v.devMajor()).append(' ').append(v.devMinor()).append('\n');
-        case 'p' -> s.append("mknod ").append(q).append(" p\n");
-        default -> { }
+      if (v.type() == 'c' || v.type() == 'b' || v.type() == 'p') {
+        // debugfs's mknod links the node into the current directory under the name as given
+        int slash = path.lastIndexOf('/');
+        s.append("cd \"/").append(slash < 0 ? "" : path.substring(0, slash)).append("\"\n");
+        s.append("mknod \"").append(path.substring(slash + 1)).append('"')
+            .append(v.type() == 'p' ? " p" : " " + v.type() + " " + v.devMajor() + " " + v.devMinor()).append('\n');
+        s.append("cd /\n");
       }
       int typeBits = switch (v.type()) {
         case 'd' -> 0040000;

@@ -225,7 +225,7 @@ class LayerUnpackerTest {
     assertEquals(2, s.skippedDevices());
     assertFalse(Files.exists(u.root().resolve("dev/null"), LinkOption.NOFOLLOW_LINKS));
     assertEquals(new OwnershipManifest.Entry('c', 0666, 0, 0, 1, 3), u.ownership().get("dev/null").orElseThrow());
-    assertTrue(u.ownership().debugfsScript().contains("mknod \"/dev/null\" c 1 3"), u.ownership().debugfsScript());
+    assertTrue(u.ownership().debugfsScript().contains("cd \"/dev\"\nmknod \"null\" c 1 3\n"), u.ownership().debugfsScript());
   }
 
   @Test
