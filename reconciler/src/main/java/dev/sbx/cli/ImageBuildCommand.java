@@ -3,7 +3,10 @@ package dev.sbx.cli;
 import picocli.CommandLine.Command;
 
 /** {@code sbx image build KIND ...}: builds an image without a registry; {@code debian} for now. */
-@Command(name = "build", description = "Build an image locally.", subcommands = {
+@Command(footerHeading = "%nExamples:%n",
+    footer = {
+        "  sbx image build debian --suite bookworm --packages git,python3 --tag team/dev"},
+    name = "build", description = "Build an image locally.", subcommands = {
     ImageBuildDebianCommand.class,
 })
 final class ImageBuildCommand implements Runnable {

@@ -15,7 +15,11 @@ import picocli.CommandLine.Spec;
  * {@code sbx image build debian --suite SUITE --packages a,b [--tag NAME] [--mirror URL]}:
  * debootstrap (minbase) into the image store. Progress on stderr, the result on stdout.
  */
-@Command(name = "debian", description = "Build a Debian image with debootstrap (needs root).")
+@Command(footerHeading = "%nExamples:%n",
+    footer = {
+        "  sbx image build debian --suite bookworm --packages git,python3",
+        "  sbx image build debian --suite bookworm --tag team/base --mirror http://example.com/debian"},
+    name = "debian", description = "Build a Debian image with debootstrap (needs root).")
 final class ImageBuildDebianCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

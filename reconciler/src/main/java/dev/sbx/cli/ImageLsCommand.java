@@ -23,7 +23,11 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /** {@code sbx image ls [-o table|json|yaml]}: stored images, one row per reference. */
-@Command(name = "ls", description = "List stored images.")
+@Command(footerHeading = "%nExamples:%n",
+    footer = {
+        "  sbx image ls",
+        "  sbx image ls -o yaml"},
+    name = "ls", description = "List stored images.")
 final class ImageLsCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

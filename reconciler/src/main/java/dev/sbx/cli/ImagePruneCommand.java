@@ -9,7 +9,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code sbx image prune}: removes images no sandbox uses, and dangling blobs and leftovers. */
-@Command(name = "prune", description = "Remove images no sandbox uses, dangling blobs and abandoned builds.")
+@Command(footerHeading = "%nExamples:%n",
+    footer = {
+        "  sbx image prune"},
+    name = "prune", description = "Remove images no sandbox uses, dangling blobs and abandoned builds.")
 final class ImagePruneCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

@@ -24,7 +24,12 @@ import picocli.CommandLine.Spec;
  * {@code sbx image pull REF [--platform linux/amd64] [--username U --password-stdin]}: an OCI
  * image from its registry into the image store. Progress on stderr, the result on stdout.
  */
-@Command(name = "pull", description = "Pull an image from an OCI registry into the image store.")
+@Command(footerHeading = "%nExamples:%n",
+    footer = {
+        "  sbx image pull localhost:5000/team/agent:1",
+        "  sbx image pull example.com/team/agent@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+        "  sbx image pull example.com/private/agent:2 --username me --password-stdin < token.txt"},
+    name = "pull", description = "Pull an image from an OCI registry into the image store.")
 final class ImagePullCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

@@ -14,7 +14,11 @@ import picocli.CommandLine.Spec;
  * {@code sbx image rm REF... [--force]}: untags a reference; removes the image with its last
  * reference (or when named by id). An image a sandbox uses is refused unless {@code --force}.
  */
-@Command(name = "rm", description = "Remove images (refused while a sandbox uses one, unless --force).")
+@Command(footerHeading = "%nExamples:%n",
+    footer = {
+        "  sbx image rm debian:bookworm-git-python3",
+        "  sbx image rm 3f2a9c1b7d4e --force      # by id, even if sandboxes use it"},
+    name = "rm", description = "Remove images (refused while a sandbox uses one, unless --force).")
 final class ImageRmCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

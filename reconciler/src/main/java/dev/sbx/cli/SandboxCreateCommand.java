@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
 @Command(footerHeading = "%nExamples:%n",
     footer = {
         "  sbx create shell ~/src/api --name api-dev --cpus 2 -m 2g",
-        "  sbx create shell                          # the current directory as workspace"},
+        "  sbx create shell                          # the current directory as workspace",
+        "  sbx create shell ~/src/app --image debian:bookworm-git-python3   # boot a stored image"},
     name = "create", description = "Create and start a sandbox for AGENT with PATH (default: .) as workspace.")
 final class SandboxCreateCommand implements Callable<Integer> {
   static final String SHELL = "shell";
