@@ -8,6 +8,9 @@ packages=(
   openjdk-17-jdk-headless gcc libc6-dev make
   # runtime: QEMU microvm, virtiofsd (ships inside the QEMU package on Debian 12), disk tools
   qemu-system-x86 qemu-utils busybox-static cpio e2fsprogs
+  # images: `sbx image build debian` and the image tests bootstrap Debian (qemu-utils' qemu-img
+  # makes the per-sandbox qcow2 overlays, e2fsprogs' mkfs.ext4 -d the base disks)
+  debootstrap
   # tests: git, network namespaces
   git iproute2 curl ca-certificates
   # tests: the secret store calls the real libsecret (Secret Service keyring backend) through JNA

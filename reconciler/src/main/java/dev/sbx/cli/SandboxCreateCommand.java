@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
 @Command(footerHeading = "%nExamples:%n",
     footer = {
         "  sbx create shell ~/src/api --name api-dev --cpus 2 -m 2g",
-        "  sbx create shell                          # the current directory as workspace"},
+        "  sbx create shell                          # the current directory as workspace",
+        "  sbx create shell ~/src/app --image debian:bookworm-git-python3   # boot a stored image"},
     name = "create", description = "Create and start a sandbox for AGENT with PATH (default: .) as workspace.")
 final class SandboxCreateCommand implements Callable<Integer> {
   static final String SHELL = "shell";
@@ -49,6 +50,10 @@ final class SandboxCreateCommand implements Callable<Integer> {
   @Option(names = {"-m", "--memory"}, defaultValue = "1g", paramLabel = "SIZE",
       description = "guest memory, e.g. 512m or 2g (default: ${DEFAULT-VALUE})")
   String memory;
+
+  @Option(names = "--image", paramLabel = "REF",
+      description = "boot this stored image as the root (see `sbx image ls`); default: the built-in busybox root")
+  String image;
 
   @Override
   public Integer call() {
@@ -79,8 +84,9 @@ final class SandboxCreateCommand implements Callable<Integer> {
     SandboxSpec sandboxSpec;
     try {
       sandboxSpec = SandboxSpec.minimal(sandbox)
-          .withOwner("cli:" + System.getProperty("user.name"), hash(agent, workspace, cpus, memoryMib))
-          .withWorkspace(workspace).withResources(cpus, memoryMib).withLabels(Map.of("agent", agent));
+          .withOwner("cli:" + System.getProperty("user.name"), hash(agent, workspace, cpus, memoryMib, image))
+          .withWorkspace(workspace).withResources(cpus, memoryMib).withLabels(Map.of("agent", agent))
+          .withImage(image);
     } catch (IllegalArgumentException e) {
       err.println("sbx: " + e.getMessage());
       return 2;
@@ -120,10 +126,10 @@ final class SandboxCreateCommand implements Callable<Integer> {
     return t.contains("g") ? n * 1024 : n;
   }
 
-  private static String hash(String agent, Path workspace, int cpus, long memoryMib) {
+  private static String hash(String agent, Path workspace, int cpus, long memoryMib, String image) {
     try {
       byte[] d = MessageDigest.getInstance("SHA-256").digest(
-          (agent + "\n" + workspace + "\n" + cpus + "\n" + memoryMib).getBytes(StandardCharsets.UTF_8));
+          (agent + "\n" + workspace + "\n" + cpus + "\n" + memoryMib + (image == null ? "" : "\n" + image)).getBytes(StandardCharsets.UTF_8));
       return "sha256:" + HexFormat.of().formatHex(d).substring(0, 16);
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);

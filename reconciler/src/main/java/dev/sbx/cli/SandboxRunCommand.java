@@ -55,6 +55,9 @@ final class SandboxRunCommand implements Callable<Integer> {
   @Option(names = {"-m", "--memory"}, defaultValue = "1g", paramLabel = "SIZE")
   String memory;
 
+  @Option(names = "--image", paramLabel = "REF", description = "boot this stored image as the root (at create)")
+  String image;
+
   @Override
   public Integer call() throws Exception {
     Path workspace = (path == null ? Path.of("") : path).toAbsolutePath().normalize();
@@ -65,7 +68,12 @@ final class SandboxRunCommand implements Callable<Integer> {
         var create = new CommandLine(new SandboxCreateCommand());
         create.setOut(spec.commandLine().getOut());
         create.setErr(spec.commandLine().getErr());
-        int code = create.execute(agent, workspace.toString(), "--name", sandbox, "--cpus", "" + cpus, "-m", memory);
+        var args = new java.util.ArrayList<>(List.of(agent, workspace.toString(), "--name", sandbox, "--cpus", "" + cpus,
+            "-m", memory));
+        if (image != null) {
+          args.addAll(List.of("--image", image));
+        }
+        int code = create.execute(args.toArray(String[]::new));
         if (code != 0) {
           return code;
         }

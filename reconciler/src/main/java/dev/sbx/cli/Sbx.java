@@ -50,6 +50,7 @@ import picocli.CommandLine.ScopeType;
         DiffCommand.class,
         PlanCommand.class,
         DaemonCommand.class,
+        ImageCommand.class,
         DoctorCommand.class,
         DashboardCommand.class,
         CompletionCommand.class,

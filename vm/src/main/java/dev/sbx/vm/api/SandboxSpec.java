@@ -18,6 +18,9 @@ import java.util.regex.Pattern;
  * @param egress where guest proxy connections go; {@code null} means the guest gets no proxy
  * @param caPem a CA certificate the guest trusts (the egress proxy's); {@code null} for none
  * @param labels free-form labels reported back by {@code list} (e.g. {@code agent=shell})
+ * @param image a stored image's reference or id to boot as the root filesystem (its user, env,
+ *     entrypoint and working directory apply where the spec does not override them); {@code null}
+ *     = the built-in busybox root
  */
 public record SandboxSpec(
     String name,
@@ -31,7 +34,8 @@ public record SandboxSpec(
     EgressEndpoint egress,
     String caPem,
     KitApplication kit,
-    Map<String, String> labels) {
+    Map<String, String> labels,
+    String image) {
 
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,62}");
   /** microvm has eight virtio-mmio slots: agent channel, disk, and at most six shares. */
@@ -61,6 +65,25 @@ public record SandboxSpec(
     if (allMounts(workspace, mounts).size() > MAX_SHARES) {
       throw new IllegalArgumentException("at most " + MAX_SHARES + " shared directories (workspace included)");
     }
+    if (image != null && image.isBlank()) {
+      image = null;
+    }
+  }
+
+  /** Without an image: the built-in busybox root. */
+  public SandboxSpec(String name, String owner, String specHash, int cpus, long memoryMib, Path workspace,
+      List<Mount> mounts, Map<String, String> env, EgressEndpoint egress, String caPem, KitApplication kit,
+      Map<String, String> labels) {
+    this(name, owner, specHash, cpus, memoryMib, workspace, mounts, env, egress, caPem, kit, labels, null);
+  }
+
+  public Optional<String> imageReference() {
+    return Optional.ofNullable(image);
+  }
+
+  public SandboxSpec withImage(String reference) {
+    return new SandboxSpec(name, owner, specHash, cpus, memoryMib, workspace, mounts, env, egress, caPem, kit, labels,
+        reference);
   }
 
   /** A minimal spec: a name, defaults for the rest (1 cpu, 512 MiB, no shares, no proxy). */
@@ -92,38 +115,38 @@ public record SandboxSpec(
   }
 
   public SandboxSpec withWorkspace(Path dir) {
-    return new SandboxSpec(name, owner, specHash, cpus, memoryMib, dir, mounts, env, egress, caPem, kit, labels);
+    return new SandboxSpec(name, owner, specHash, cpus, memoryMib, dir, mounts, env, egress, caPem, kit, labels, image);
   }
 
   public SandboxSpec withMounts(List<Mount> newMounts) {
-    return new SandboxSpec(name, owner, specHash, cpus, memoryMib, workspace, newMounts, env, egress, caPem, kit, labels);
+    return new SandboxSpec(name, owner, specHash, cpus, memoryMib, workspace, newMounts, env, egress, caPem, kit, labels, image);
   }
 
   public SandboxSpec withResources(int newCpus, long newMemoryMib) {
-    return new SandboxSpec(name, owner, specHash, newCpus, newMemoryMib, workspace, mounts, env, egress, caPem, kit, labels);
+    return new SandboxSpec(name, owner, specHash, newCpus, newMemoryMib, workspace, mounts, env, egress, caPem, kit, labels, image);
   }
 
   public SandboxSpec withEgress(EgressEndpoint endpoint) {
-    return new SandboxSpec(name, owner, specHash, cpus, memoryMib, workspace, mounts, env, endpoint, caPem, kit, labels);
+    return new SandboxSpec(name, owner, specHash, cpus, memoryMib, workspace, mounts, env, endpoint, caPem, kit, labels, image);
   }
 
   public SandboxSpec withKit(KitApplication newKit) {
-    return new SandboxSpec(name, owner, specHash, cpus, memoryMib, workspace, mounts, env, egress, caPem, newKit, labels);
+    return new SandboxSpec(name, owner, specHash, cpus, memoryMib, workspace, mounts, env, egress, caPem, newKit, labels, image);
   }
 
   public SandboxSpec withEnv(Map<String, String> newEnv) {
-    return new SandboxSpec(name, owner, specHash, cpus, memoryMib, workspace, mounts, newEnv, egress, caPem, kit, labels);
+    return new SandboxSpec(name, owner, specHash, cpus, memoryMib, workspace, mounts, newEnv, egress, caPem, kit, labels, image);
   }
 
   public SandboxSpec withOwner(String newOwner, String newSpecHash) {
-    return new SandboxSpec(name, newOwner, newSpecHash, cpus, memoryMib, workspace, mounts, env, egress, caPem, kit, labels);
+    return new SandboxSpec(name, newOwner, newSpecHash, cpus, memoryMib, workspace, mounts, env, egress, caPem, kit, labels, image);
   }
 
   public SandboxSpec withLabels(Map<String, String> newLabels) {
-    return new SandboxSpec(name, owner, specHash, cpus, memoryMib, workspace, mounts, env, egress, caPem, kit, newLabels);
+    return new SandboxSpec(name, owner, specHash, cpus, memoryMib, workspace, mounts, env, egress, caPem, kit, newLabels, image);
   }
 
   public SandboxSpec withCaPem(String pem) {
-    return new SandboxSpec(name, owner, specHash, cpus, memoryMib, workspace, mounts, env, egress, pem, kit, labels);
+    return new SandboxSpec(name, owner, specHash, cpus, memoryMib, workspace, mounts, env, egress, pem, kit, labels, image);
   }
 }

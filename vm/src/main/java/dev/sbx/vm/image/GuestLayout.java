@@ -21,6 +21,13 @@ public final class GuestLayout {
   /** A shell script init that prints {@link #PROBE_MARKER} and powers off (boot probes, benchmark). */
   public static final String PROBE_INIT = "/sbin/sbx-probe";
   public static final String PROBE_MARKER = "SBX-PROBE-INIT";
+  /**
+   * When present, PID 1 mounts this device ({@code DEVICE FSTYPE [OPTIONS]}) and makes it the root
+   * before serving the channel (native/PROTOCOL.md); images boot this way, the busybox root not.
+   */
+  public static final String ROOT_FILE = "/etc/sbx/root";
+  /** An image sandbox's only disk: the qcow2 overlay over the image's ext4. */
+  public static final String IMAGE_ROOT = "/dev/vda ext4";
   /** Where the per-sandbox disk is mounted. */
   public static final String DISK_MOUNT = "/var/lib/sbx";
 

@@ -36,10 +36,19 @@ public final class InitramfsBuilder {
    * @param applets busybox applet names to link into {@code /bin}
    */
   public GuestImage build(GuestKernel kernel, byte[] agent, byte[] busybox, List<String> applets) {
+    return build(kernel, agent, busybox, applets, null);
+  }
+
+  /**
+   * @param rootSpec the content of {@link GuestLayout#ROOT_FILE} (the guest switches to that disk
+   *     as its root), {@code null} to stay in the initramfs
+   */
+  public GuestImage build(GuestKernel kernel, byte[] agent, byte[] busybox, List<String> applets, String rootSpec) {
     List<Path> modules = new ModuleOrder(kernel.modulesDir()).order(GuestLayout.MODULES);
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      sha.update((FORMAT + "\n" + kernel.version() + "\n" + modules + "\n" + new TreeSet<>(applets) + "\n")
+      sha.update((FORMAT + "\n" + kernel.version() + "\n" + modules + "\n" + new TreeSet<>(applets) + "\n"
+          + (rootSpec == null ? "" : "root=" + rootSpec + "\n"))
           .getBytes(StandardCharsets.UTF_8));
       sha.update(MessageDigest.getInstance("SHA-256").digest(agent));
       sha.update(MessageDigest.getInstance("SHA-256").digest(busybox));
@@ -52,7 +61,7 @@ public final class InitramfsBuilder {
         Files.createDirectories(cacheDir);
         Path tmp = Files.createTempFile(cacheDir, ".build-", ".img");
         try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
-          write(out, kernel, modules, agent, busybox, applets);
+          write(out, kernel, modules, agent, busybox, applets, rootSpec);
         }
         Files.move(tmp, image, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       }
@@ -65,7 +74,7 @@ public final class InitramfsBuilder {
   }
 
   private static void write(OutputStream out, GuestKernel kernel, List<Path> modules, byte[] agent, byte[] busybox,
-      List<String> applets) throws IOException {
+      List<String> applets, String rootSpec) throws IOException {
     try (var cpio = new CpioWriter(out)) {
       for (String dir : GuestLayout.DIRECTORIES) {
         cpio.directory(dir, dir.equals("/tmp") ? 01777 : 0755);
@@ -85,6 +94,9 @@ public final class InitramfsBuilder {
       cpio.file("/etc/group", 0644, GuestLayout.GROUP.getBytes(StandardCharsets.UTF_8));
       cpio.file("/etc/profile", 0644, GuestLayout.PROFILE.getBytes(StandardCharsets.UTF_8));
       cpio.file(GuestLayout.CHANNEL_FILE, 0644, (GuestLayout.AGENT_PORT + "\n").getBytes(StandardCharsets.UTF_8));
+      if (rootSpec != null) {
+        cpio.file(GuestLayout.ROOT_FILE, 0644, (rootSpec + "\n").getBytes(StandardCharsets.UTF_8));
+      }
 
       String base = "/lib/modules/" + kernel.version();
       var dirs = new TreeSet<String>();

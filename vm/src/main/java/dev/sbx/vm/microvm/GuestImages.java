@@ -19,28 +19,42 @@ final class GuestImages {
   private final Path cacheDir;
   private final Map<String, String> env;
   private GuestImage image;
+  private GuestImage imageRoot;
 
   GuestImages(Path cacheDir, Map<String, String> env) {
     this.cacheDir = cacheDir;
     this.env = Map.copyOf(env);
   }
 
+  /** The busybox root (no image). */
   synchronized GuestImage image() {
     if (image == null) {
-      var kernel = new KernelProvider(cacheDir, env).kernel();
-      Path busybox = Path.of(env.getOrDefault("SBX_BUSYBOX", "/bin/busybox"));
-      if (!Files.isExecutable(busybox)) {
-        throw new SandboxException(SandboxException.Kind.ENVIRONMENT, null,
-            busybox + " is missing: install busybox-static (scripts/prepare-host.sh) or set SBX_BUSYBOX");
-      }
-      try {
-        image = new InitramfsBuilder(cacheDir).build(kernel, agentBinary(), Files.readAllBytes(busybox),
-            InitramfsBuilder.busyboxApplets(busybox));
-      } catch (IOException e) {
-        throw new SandboxException(SandboxException.Kind.ENVIRONMENT, null, "cannot read " + busybox, e);
-      }
+      image = build(null);
     }
     return image;
+  }
+
+  /** The same initramfs, told to switch to the image sandbox's root disk. */
+  synchronized GuestImage imageRoot() {
+    if (imageRoot == null) {
+      imageRoot = build(dev.sbx.vm.image.GuestLayout.IMAGE_ROOT);
+    }
+    return imageRoot;
+  }
+
+  private GuestImage build(String rootSpec) {
+    var kernel = new KernelProvider(cacheDir, env).kernel();
+    Path busybox = Path.of(env.getOrDefault("SBX_BUSYBOX", "/bin/busybox"));
+    if (!Files.isExecutable(busybox)) {
+      throw new SandboxException(SandboxException.Kind.ENVIRONMENT, null,
+          busybox + " is missing: install busybox-static (scripts/prepare-host.sh) or set SBX_BUSYBOX");
+    }
+    try {
+      return new InitramfsBuilder(cacheDir).build(kernel, agentBinary(), Files.readAllBytes(busybox),
+          InitramfsBuilder.busyboxApplets(busybox), rootSpec);
+    } catch (IOException e) {
+      throw new SandboxException(SandboxException.Kind.ENVIRONMENT, null, "cannot read " + busybox, e);
+    }
   }
 
   private byte[] agentBinary() throws IOException {

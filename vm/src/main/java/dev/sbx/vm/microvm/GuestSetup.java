@@ -42,22 +42,37 @@ final class GuestSetup {
   static final Duration INSTALL_TIMEOUT = Duration.ofMinutes(15);
   /** A startup command still running after this keeps running; the start goes on. */
   static final Duration STARTUP_WAIT = Duration.ofSeconds(60);
+  /** How long an image's entrypoint may take to fail before it counts as running. */
+  static final Duration ENTRYPOINT_WAIT = Duration.ofSeconds(3);
   static final String INSTALLED_DIR = GuestLayout.DISK_MOUNT + "/installed";
 
   private final AgentConnection agent;
   private final SandboxSpec spec;
+  private final SandboxImage image;
   private final Path startupLog;
 
-  GuestSetup(AgentConnection agent, SandboxSpec spec, Path startupLog) {
+  /** {@code image} {@code null} = the busybox root with the separate sandbox disk. */
+  GuestSetup(AgentConnection agent, SandboxSpec spec, SandboxImage image, Path startupLog) {
     this.agent = agent;
     this.spec = spec;
+    this.image = image;
     this.startupLog = startupLog;
   }
 
-  /** The environment every guest command gets (before the request's own). */
   static Map<String, String> environment(SandboxSpec spec) {
+    return environment(spec, null);
+  }
+
+  /**
+   * The environment every guest command gets (before the request's own): a default PATH, the
+   * image's env (which may replace PATH), the proxy variables, then the spec's env, which wins.
+   */
+  static Map<String, String> environment(SandboxSpec spec, SandboxImage image) {
     var env = new java.util.LinkedHashMap<String, String>();
     env.put("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+    if (image != null) {
+      env.putAll(image.config().envMap());
+    }
     if (spec.egress() != null) {
       for (String key : List.of("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy")) {
         env.put(key, PROXY);
@@ -70,8 +85,12 @@ final class GuestSetup {
   }
 
   static Tags configureTags(SandboxSpec spec) {
+    return configureTags(spec, null);
+  }
+
+  static Tags configureTags(SandboxSpec spec, SandboxImage image) {
     Tags tags = Tags.create().add("hostname", spec.name());
-    environment(spec).forEach((k, v) -> tags.add("env", k + "=" + v));
+    environment(spec, image).forEach((k, v) -> tags.add("env", k + "=" + v));
     List<Mount> shares = spec.shares();
     for (int i = 0; i < shares.size(); i++) {
       Mount m = shares.get(i);
@@ -88,8 +107,12 @@ final class GuestSetup {
 
   List<String> apply() throws IOException, TimeoutException, InterruptedException {
     Files.writeString(startupLog, "", StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING);
-    agent.configure(configureTags(spec), CONFIGURE_TIMEOUT);
-    mountDisk();
+    agent.configure(configureTags(spec, image), CONFIGURE_TIMEOUT);
+    if (image == null) {
+      mountDisk();
+    } else {
+      prepareImageRoot();
+    }
     var failures = new ArrayList<String>();
     for (GuestFile file : spec.kit().files()) {
       writeFile(file, failures);
@@ -100,7 +123,47 @@ final class GuestSetup {
     for (GuestCommand command : spec.kit().startup()) {
       startup(command, failures);
     }
+    if (spec.kit().startup().isEmpty() && image != null && !image.config().command().isEmpty()) {
+      startEntrypoint(entrypoint(image), failures);
+    }
     return failures;
+  }
+
+  /**
+   * The image's entrypoint (+ cmd) as a startup command, run as the image's user in its working
+   * directory, like a container's main process. Only when the kit declares no startup commands
+   * (a kit's startup overrides it); an image with only a cmd (usually an interactive shell) runs
+   * nothing.
+   */
+  static GuestCommand entrypoint(SandboxImage image) {
+    var quoted = image.config().command().stream().map(GuestSetup::shellQuote).toList();
+    String cwd = image.config().workingDir().isEmpty() ? "/" : image.config().workingDir();
+    return new GuestCommand("image " + image.reference() + " entrypoint", "exec " + String.join(" ", quoted),
+        image.uid(), image.gid(), cwd);
+  }
+
+  static String shellQuote(String arg) {
+    return "'" + arg.replace("'", "'\\''") + "'";
+  }
+
+  /**
+   * An image sandbox's root is its copy-on-write overlay, so it already persists: the install
+   * markers and the agent's home live on it directly (no second disk, no bind mount).
+   */
+  private void prepareImageRoot() throws IOException, InterruptedException {
+    GuestUser u = GuestUser.AGENT;
+    // The initramfs's own files are gone once the agent switched to the image; if they are still
+    // there, the root disk did not mount (the agent logged why) and the sandbox must not start.
+    String script = "set -e\n"
+        + "if [ -e " + GuestLayout.CHANNEL_FILE + " ]; then echo 'the image disk was not mounted as the root' >&2; exit 3; fi\n"
+        + "mkdir -p " + INSTALLED_DIR + " " + u.home() + "\n"
+        + "chown " + u.uid() + ":" + u.gid() + " " + u.home() + "\n";
+    var result = run(ExecRequest.asRoot("/bin/sh", "-c", script), null, FILE_TIMEOUT, null);
+    if (!result.success()) {
+      throw new SandboxException(SandboxException.Kind.GUEST_FAILED, spec.name(),
+          "cannot prepare the image root (does the image have /bin/sh?): " + describe(result.status) + " "
+              + result.stderr.strip());
+    }
   }
 
   private void mountDisk() throws IOException, InterruptedException {
@@ -158,6 +221,21 @@ final class GuestSetup {
     } else if (!result.success()) {
       failures.add("startup command " + command.description() + " failed: " + describe(result.status));
       log("== startup failed: " + describe(result.status) + "\n");
+    }
+  }
+
+  /**
+   * An entrypoint is usually a long-running process: it is started, given a moment to fail fast
+   * (a missing binary, a bad flag), and left running with its output in the startup log.
+   */
+  private void startEntrypoint(GuestCommand command, List<String> failures) throws IOException, InterruptedException {
+    log("== entrypoint: " + command.description() + "\n");
+    var result = run(commandRequest(command), null, ENTRYPOINT_WAIT, startupLog);
+    if (result.status == null) {
+      log("== entrypoint running\n");
+    } else if (!result.success()) {
+      failures.add(command.description() + " failed: " + describe(result.status));
+      log("== entrypoint failed: " + describe(result.status) + "\n");
     }
   }
 

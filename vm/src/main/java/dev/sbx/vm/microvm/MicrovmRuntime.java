@@ -15,6 +15,9 @@ import dev.sbx.vm.api.SandboxRuntime;
 import dev.sbx.vm.api.SandboxSpec;
 import dev.sbx.vm.api.SandboxState;
 import dev.sbx.vm.host.SbxDirs;
+import dev.sbx.vm.image.store.ImageException;
+import dev.sbx.vm.image.store.ImageRecord;
+import dev.sbx.vm.image.store.ImageStore;
 import dev.sbx.vm.qemu.AccelDetector;
 import dev.sbx.vm.qemu.Processes;
 import dev.sbx.vm.qemu.QmpClient;
@@ -81,6 +84,8 @@ public final class MicrovmRuntime implements SandboxRuntime {
   private final SandboxStore store;
   private final GuestImages images;
   private final AccelDetector accelDetector;
+  private final ImageStore imageStore;
+  private final Map<String, Optional<SandboxImage>> sandboxImages = new ConcurrentHashMap<>();
   private final Map<String, AgentConnection> connections = new ConcurrentHashMap<>();
   private final Map<String, Object> locks = new ConcurrentHashMap<>();
   private volatile AccelDetector.Verdict verdict;
@@ -90,6 +95,12 @@ public final class MicrovmRuntime implements SandboxRuntime {
     this.store = new SandboxStore(options.dirs().state());
     this.images = new GuestImages(options.dirs().cache(), options.env());
     this.accelDetector = new AccelDetector(options.dirs().cache(), options.qemu(), options.env().get("SBX_ACCEL"));
+    this.imageStore = ImageStore.open(options.dirs());
+  }
+
+  /** The image store sandboxes with an image are created from. */
+  public ImageStore imageStore() {
+    return imageStore;
   }
 
   @Override
@@ -131,17 +142,27 @@ public final class MicrovmRuntime implements SandboxRuntime {
     try {
       store.createDir(spec.name());
       VmLayout layout = store.layout(spec.name());
-      GuestDisk.create(layout.disk(), options.diskMib());
+      if (spec.image() != null) {
+        // the overlay holds the image: rm refuses it and prune keeps it while the sandbox exists
+        ImageRecord image = imageStore.attach(spec.image(), layout.overlay(), spec.name());
+        SandboxImage.of(spec.image(), image).write(layout.image());
+      } else {
+        GuestDisk.create(layout.disk(), options.diskMib());
+      }
       store.writeRecord(spec.name(), VmRecord.STOPPED);
       store.writeSpec(spec);
     } catch (IOException | RuntimeException e) {
       try {
+        imageStore.detach(store.layout(spec.name()).overlay());
         store.delete(spec.name());
-      } catch (IOException ignored) {
+      } catch (IOException | RuntimeException ignored) {
         // reporting the first failure
       }
       if (e instanceof SandboxException se) {
         throw se;
+      }
+      if (e instanceof ImageException ie) {
+        throw imageFailure(spec.name(), ie);
       }
       throw new SandboxException(Kind.IO, spec.name(), "cannot create: " + e.getMessage(), e);
     }
@@ -174,8 +195,26 @@ public final class MicrovmRuntime implements SandboxRuntime {
     return info(name).orElseThrow();
   }
 
+  static SandboxException imageFailure(String name, ImageException e) {
+    Kind kind = switch (e.kind()) {
+      case NOT_FOUND, INVALID, IN_USE -> Kind.INVALID;
+      case ENVIRONMENT -> Kind.ENVIRONMENT;
+      case IO -> Kind.IO;
+    };
+    return new SandboxException(kind, name, e.getMessage(), e);
+  }
+
+  private Optional<SandboxImage> sandboxImage(String name) {
+    return sandboxImages.computeIfAbsent(name, n -> SandboxImage.read(store.layout(n).image()));
+  }
+
   private void boot(SandboxSpec spec, VmLayout layout) {
-    var image = images.image();
+    Optional<SandboxImage> sandboxImage = sandboxImage(spec.name());
+    if (sandboxImage.isPresent() && imageStore.find(sandboxImage.get().digest()).isEmpty()) {
+      throw new SandboxException(Kind.INVALID, spec.name(), "its image " + sandboxImage.get().reference() + " ("
+          + sandboxImage.get().digest() + ") was removed from the image store; remove and recreate the sandbox");
+    }
+    var image = sandboxImage.isPresent() ? images.imageRoot() : images.image();
     var accel = accel();
     var errors = new ArrayList<String>();
     for (int attempt = 1; attempt <= options.bootAttempts(); attempt++) {
@@ -189,7 +228,7 @@ public final class MicrovmRuntime implements SandboxRuntime {
         GuestHello hello = awaitBoot(connection, layout, launch, options.bootTimeout());
         connection.ping(Duration.ofSeconds(20));
         List<String> failures = hello.ready() ? List.of()
-            : new GuestSetup(connection, spec, layout.startupLog()).apply();
+            : new GuestSetup(connection, spec, sandboxImage.orElse(null), layout.startupLog()).apply();
         store.writeRecord(spec.name(), store.readRecord(spec.name()).withReady(hello.bootId(), failures));
         connections.put(spec.name(), connection);
         return;
@@ -316,7 +355,8 @@ public final class MicrovmRuntime implements SandboxRuntime {
         connection = connectAgent(spec, layout, Duration.ofSeconds(5), null);
         GuestHello hello = connection.handshake(Duration.ofSeconds(15), Duration.ofSeconds(1));
         if (!hello.ready()) {
-          List<String> failures = new GuestSetup(connection, spec, layout.startupLog()).apply();
+          List<String> failures = new GuestSetup(connection, spec, sandboxImage(name).orElse(null),
+              layout.startupLog()).apply();
           store.writeRecord(name, record.withReady(hello.bootId(), failures));
         }
         connections.put(name, connection);
@@ -339,11 +379,21 @@ public final class MicrovmRuntime implements SandboxRuntime {
   @Override
   public ExecProcess exec(String name, ExecRequest request, ExecOutput output) {
     try {
-      return connection(name).exec(request, output);
+      AgentConnection connection = connection(name);
+      return connection.exec(withImageDefaults(name, request), output);
     } catch (IOException e) {
       connections.remove(name);
       throw new SandboxException(Kind.IO, name, "exec failed: " + e.getMessage(), e);
     }
+  }
+
+  /** An image's working directory applies to requests that leave the directory to the sandbox. */
+  private ExecRequest withImageDefaults(String name, ExecRequest request) {
+    if (request.cwd() != null) {
+      return request;
+    }
+    return sandboxImage(name).map(i -> i.config().workingDir()).filter(d -> !d.isEmpty())
+        .map(request::withCwd).orElse(request);
   }
 
   /** How long the guest agent may take to connect a published port's stream. */
@@ -507,6 +557,8 @@ public final class MicrovmRuntime implements SandboxRuntime {
 
   private void deleteDir(String name) {
     try {
+      sandboxImages.remove(name);
+      imageStore.detach(store.layout(name).overlay());
       store.delete(name);
       // Held by us until destroy returns; removing it now leaves nothing of the sandbox behind.
       Files.deleteIfExists(store.root().resolve(".locks").resolve(name + ".lock"));

@@ -44,6 +44,9 @@ final class SpecJson {
     if (spec.caPem() != null) {
       n.put("caPem", spec.caPem());
     }
+    if (spec.image() != null) {
+      n.put("image", spec.image());
+    }
     ObjectNode labels = n.putObject("labels");
     spec.labels().forEach(labels::put);
     ObjectNode kit = n.putObject("kit");
@@ -91,7 +94,8 @@ final class SpecJson {
     return new SandboxSpec(n.path("name").asString(), n.path("owner").asString(), n.path("specHash").asString(),
         n.path("cpus").asInt(), n.path("memoryMib").asLong(),
         n.hasNonNull("workspace") ? Path.of(n.path("workspace").asString()) : null, mounts, env, egress,
-        n.hasNonNull("caPem") ? n.path("caPem").asString() : null, kit, labels);
+        n.hasNonNull("caPem") ? n.path("caPem").asString() : null, kit, labels,
+        n.hasNonNull("image") ? n.path("image").asString() : null);
   }
 
   private static List<GuestCommand> readCommands(JsonNode array) {

@@ -43,8 +43,9 @@ final class VmLauncher {
         helpers.add(VirtiofsDaemon.start(options.virtiofsd(), shares.get(i), layout.shareSocket(i), layout.shareLog(i)));
         sockets.add(layout.shareSocket(i));
       }
-      var args = new QemuArgs(options.qemu(), image, accel, spec.cpus(), spec.memoryMib(), layout, null,
-          layout.disk(), sockets);
+      // an image sandbox's only disk is its overlay; the busybox root has the plain sandbox disk
+      Path disk = Files.exists(layout.overlay()) ? layout.overlay() : layout.disk();
+      var args = new QemuArgs(options.qemu(), image, accel, spec.cpus(), spec.memoryMib(), layout, null, disk, sockets);
       qemu = new ProcessBuilder(Detached.argv(args.argv())).redirectErrorStream(true)
           .redirectOutput(layout.qemuLog().toFile())
           .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();

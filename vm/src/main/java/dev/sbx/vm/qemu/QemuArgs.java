@@ -13,7 +13,8 @@ import java.util.List;
  * {@code -icount} that makes boots reliable.
  *
  * @param rdinit {@code null} for the agent; {@link GuestLayout#PROBE_INIT} for probe boots
- * @param disk {@code null} for none
+ * @param disk {@code null} for none; a {@code .qcow2} file is attached as qcow2 (an image
+ *     sandbox's overlay, whose backing file QEMU opens read-only), anything else as raw
  * @param shares virtiofs sockets with their tags ({@code fs0}, {@code fs1}, …)
  */
 public record QemuArgs(
@@ -70,7 +71,8 @@ public record QemuArgs(
     a.addAll(List.of("-chardev", "socket,id=agent,path=" + layout.agentSocket() + ",server=on,wait=off"));
     a.addAll(List.of("-device", "virtserialport,chardev=agent,name=" + GuestLayout.AGENT_PORT));
     if (disk != null) {
-      a.addAll(List.of("-drive", "file=" + disk + ",format=raw,if=none,id=disk0,cache=writeback,discard=unmap"));
+      String format = disk.getFileName().toString().endsWith(".qcow2") ? "qcow2" : "raw";
+      a.addAll(List.of("-drive", "file=" + disk + ",format=" + format + ",if=none,id=disk0,cache=writeback,discard=unmap"));
       a.addAll(List.of("-device", "virtio-blk-device,drive=disk0"));
     }
     for (int i = 0; i < shares.size(); i++) {

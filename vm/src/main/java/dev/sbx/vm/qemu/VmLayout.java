@@ -48,6 +48,16 @@ public record VmLayout(Path dir) {
     return dir.resolve("disk.img");
   }
 
+  /** The copy-on-write root disk over a stored image (qcow2, backing file = the image's base). */
+  public Path overlay() {
+    return dir.resolve("root.qcow2");
+  }
+
+  /** The image the sandbox boots: reference, digest, config (written at create). */
+  public Path image() {
+    return dir.resolve("image.json");
+  }
+
   public Path startupLog() {
     return dir.resolve("startup.log");
   }

@@ -50,4 +50,12 @@ class QemuArgsTest {
     assertTrue(a.contains("vhost-user-fs-device,chardev=fs1,tag=fs1"));
     assertTrue(a.contains("socket,id=fs1,path=/s/api/fs1.sock"));
   }
+
+  @Test
+  void anImageOverlayIsAttachedAsQcow2AndThePlainDiskAsRaw() {
+    String overlay = String.join(" ", new QemuArgs("qemu", IMAGE, Accel.TCG, 1, 512, LAYOUT, null, LAYOUT.overlay(),
+        List.of()).argv());
+    assertTrue(overlay.contains("file=/s/api/root.qcow2,format=qcow2,"), overlay);
+    assertTrue(argv(Accel.TCG, List.of()).contains("file=/s/api/disk.img,format=raw,"));
+  }
 }
