@@ -141,8 +141,15 @@ public final class Daemon implements AutoCloseable {
           .withDirs(dev.sbx.vm.host.SbxDirs.fromEnvironment().withState(stateDir.resolve("vm"))));
       EgressListeners listeners = new EgressListeners(proxy, stateDir.resolve("egress"));
       ReconcileService[] self = new ReconcileService[1];
+      var images = ((MicrovmRuntime) vm).imageStore();
       VmSandboxRuntime runtime = new VmSandboxRuntime(vm, name -> self[0].payload(name), listeners, ca::pem,
-          stateDir.resolve("live"));
+          stateDir.resolve("live"), ref -> {
+            try {
+              return images.find(ref).isPresent();
+            } catch (RuntimeException notAReference) { // an ambiguous id prefix, say: not an image we hold
+              return false;
+            }
+          });
       self[0] = new ReconcileService(new Actuators(runtime, new ProxyEgressRules(proxy), secrets), reconcilerState,
           domains);
       service = self[0];

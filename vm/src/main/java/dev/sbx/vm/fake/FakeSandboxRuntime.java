@@ -144,6 +144,12 @@ public final class FakeSandboxRuntime implements SandboxRuntime {
     }
   }
 
+  /** The spec a sandbox was created with (what a caller asked the runtime for). */
+  public synchronized Optional<SandboxSpec> spec(String name) {
+    Entry e = sandboxes.get(name);
+    return e == null ? Optional.empty() : Optional.of(e.spec);
+  }
+
   /** Every call made, e.g. {@code create api}, {@code start api}, in order. */
   public synchronized List<String> calls() {
     return List.copyOf(calls);

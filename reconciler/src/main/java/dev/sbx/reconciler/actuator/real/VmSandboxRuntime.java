@@ -50,18 +50,32 @@ public final class VmSandboxRuntime implements SandboxRuntime {
   private final EgressListeners listeners;
   private final Supplier<String> caPem;
   private final Path liveDir;
+  private final java.util.function.Predicate<String> imageStored;
 
   /**
    * @param payloads the files and commands of the sandbox being created (from the compiler)
    * @param caPem the interception CA, given to sandboxes that have secrets bound
+   * @param imageStored whether the image store holds an image reference (pulled or built); a kit's
+   *     image boots as the root only then, otherwise the sandbox gets sbx's built-in busybox root
    */
   public VmSandboxRuntime(dev.sbx.vm.api.SandboxRuntime vm, Function<String, GuestPayload> payloads,
-      EgressListeners listeners, Supplier<String> caPem, Path liveDir) {
+      EgressListeners listeners, Supplier<String> caPem, Path liveDir,
+      java.util.function.Predicate<String> imageStored) {
     this.vm = vm;
     this.payloads = payloads;
     this.listeners = listeners;
     this.caPem = caPem;
     this.liveDir = liveDir;
+    this.imageStored = imageStored;
+  }
+
+  /**
+   * The kit's image as the store names it: the compiler appends {@code +files@DIGEST} to the image
+   * reference when the stack has files (so a changed file replaces the VM); that part is not the image's.
+   */
+  static String kitImage(String imageRef) {
+    int files = imageRef.indexOf("+files@");
+    return files < 0 ? imageRef : imageRef.substring(0, files);
   }
 
   @Override
@@ -97,11 +111,15 @@ public final class VmSandboxRuntime implements SandboxRuntime {
     Path endpoint = listeners.ensure(name);
     var imm = sandbox.immutable();
     List<Mount> mounts = imm.mounts().stream().map(m -> Mount.samePath(Path.of(m.path()), m.readOnly())).toList();
-    SandboxSpec spec = new SandboxSpec(name, owner, sandbox.immutableHash(), imm.resources().cpus(),
+    SandboxSpec basic = new SandboxSpec(name, owner, sandbox.immutableHash(), imm.resources().cpus(),
         imm.resources().memoryMib(), imm.workspace().isEmpty() ? null : Path.of(imm.workspace()), mounts,
         sandbox.live().env(), new EgressEndpoint.UnixSocket(endpoint),
         sandbox.live().secrets().isEmpty() ? null : caPem.get(), kit(payload),
         Map.of("agent", sandbox.agent(), "managed-by", "sbx"));
+    // Pulling is explicit (sbx image pull / build), never a side effect of apply: an image the store
+    // does not hold leaves the sandbox on the built-in root, which `sbx ls -o json` shows as no image.
+    String image = kitImage(imm.imageRef());
+    SandboxSpec spec = !image.isBlank() && imageStored.test(image) ? basic.withImage(image) : basic;
     writeLive(name, new Live(sandbox.live().env(), sandbox.live().startup()));
     call(name, () -> vm.create(spec));
   }
