@@ -117,7 +117,7 @@ public final class VmSandboxRuntime implements SandboxRuntime {
         sandbox.live().secrets().isEmpty() ? null : caPem.get(), kit(payload),
         Map.of("agent", sandbox.agent(), "managed-by", "sbx"));
     // Pulling is explicit (sbx image pull / build), never a side effect of apply: an image the store
-    // does not hold leaves the sandbox on the built-in root, which `sbx ls -o json` shows as no image.
+    // does not hold leaves the sandbox on the built-in busybox root (docs/images.md says how to pull first).
     String image = kitImage(imm.imageRef());
     SandboxSpec spec = !image.isBlank() && imageStored.test(image) ? basic.withImage(image) : basic;
     writeLive(name, new Live(sandbox.live().env(), sandbox.live().startup()));
