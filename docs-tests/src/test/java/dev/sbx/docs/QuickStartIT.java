@@ -179,18 +179,22 @@ class QuickStartIT {
     return run(clone, cmd, env, 120).output;
   }
 
-  private static ObjectId cloneCommittedHead(Path repo, Path clone) throws Exception {
+  private static ObjectId cloneCommittedHead(Path repo, Path cloneDir) throws Exception {
     Path gitDir = gitDir(repo);
     Path common = Files.isRegularFile(gitDir.resolve("commondir"))
         ? gitDir.resolve(Files.readString(gitDir.resolve("commondir")).strip()).normalize() : gitDir;
     String head = Files.readString(gitDir.resolve("HEAD")).strip();
+    String branch = head.startsWith("ref: ") ? head.substring(5).strip() : null;
     ObjectId commit;
     try (Repository r = new FileRepositoryBuilder().setGitDir(common.toFile()).setMustExist(true).build()) {
-      commit = head.startsWith("ref: ") ? r.exactRef(head.substring(5).strip()).getObjectId() : ObjectId.fromString(head);
+      commit = branch != null ? r.exactRef(branch).getObjectId() : ObjectId.fromString(head);
     }
-    try (Git git = Git.cloneRepository().setURI(common.toUri().toString()).setDirectory(clone.toFile())
-        .setCloneAllBranches(true).setNoCheckout(true).call()) {
-      git.checkout().setName(commit.name()).call();
+    var clone = Git.cloneRepository().setURI(common.toUri().toString()).setDirectory(cloneDir.toFile());
+    try (Git git = branch != null ? clone.setBranch(branch).call() : clone.call()) {
+      if (branch == null) {
+        git.checkout().setName(commit.name()).call();
+      }
+      assertEquals(commit, git.getRepository().resolve("HEAD"), "the clone is at the committed HEAD");
     }
     return commit;
   }
