@@ -54,7 +54,10 @@ import org.junit.jupiter.api.Test;
  *       already ran every VM test on the same sources; repeating them nested would double the
  *       slowest part of the suite and would recurse into this very test. {@code
  *       SBX_QUICKSTART_NESTED=1} is a second guard against that recursion. Everything else (all
- *       modules, unit and integration tests, the docs tests, the CLI reference check) runs.
+ *       modules, unit and integration tests, the docs tests, the CLI reference check) runs, with
+ *       sbx locations of its own ({@code XDG_STATE_HOME}, {@code XDG_CONFIG_HOME} in the scratch
+ *       directory, no {@code SBX_STATE_DIR}): the CLI tests talk to a daemon when one answers for
+ *       their state directory, and must not find the quick start's.
  * </ol>
  *
  * <p>Both use the machine's {@code ~/.m2} (no install: nothing is written there but what Maven
@@ -96,7 +99,12 @@ class QuickStartIT {
 
       checkEgressPolicyIsEnforced(clone, env, state);
 
+      // The nested build gets sbx locations of its own: inheriting SBX_STATE_DIR would point its
+      // tests at the quick start's running daemon (CLI tests use a daemon when one answers).
       Map<String, String> nested = new HashMap<>(env);
+      nested.remove("SBX_STATE_DIR");
+      nested.put("XDG_STATE_HOME", Files.createDirectories(scratch.resolve("nested/state")).toString());
+      nested.put("XDG_CONFIG_HOME", Files.createDirectories(scratch.resolve("nested/config")).toString());
       nested.put("MAVEN_ARGS", "-o -Dsbx.test.excludedGroups=vm");
       nested.put("SBX_QUICKSTART_NESTED", "1");
       Run verify = run(clone, commands.get(1), nested, VERIFY_TIMEOUT_S);
@@ -234,6 +242,8 @@ class QuickStartIT {
       Path log = Files.createTempFile(dir.getParent(), "cmd-", ".log");
       ProcessBuilder pb = new ProcessBuilder("bash", "-c", command).directory(dir.toFile()).redirectErrorStream(true)
           .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+      // nothing of the outer run's sbx locations leaks in: env says what each command gets
+      pb.environment().keySet().removeAll(List.of("SBX_STATE_DIR", "XDG_STATE_HOME", "XDG_CONFIG_HOME", "SBX_DEBUG"));
       pb.environment().putAll(env);
       if (!Files.isDirectory(dir.getParent().resolve("shared"))) {
         pb.environment().remove("CI"); // without the corpus its tests skip, unless CI demands it
