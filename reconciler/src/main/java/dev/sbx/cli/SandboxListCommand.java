@@ -1,12 +1,15 @@
 package dev.sbx.cli;
 
 import dev.sbx.reconciler.daemon.SandboxJson;
+import dev.sbx.cli.output.Output;
+import dev.sbx.cli.output.OutputFormatOption;
+import dev.sbx.cli.output.Style;
+import dev.sbx.cli.output.Table;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -16,23 +19,24 @@ import tools.jackson.databind.node.ArrayNode;
  * {@code sbx ls [-o json]}: the sandboxes that exist and what their VMs are really doing, as the
  * daemon's runtime sees them when a daemon runs for the state directory, else the runtime's own.
  */
-@Command(name = "ls", description = "List sandboxes with their observed status.")
+@Command(footerHeading = "%nExamples:%n",
+    footer = {
+        "  sbx ls",
+        "  sbx ls -o json                            # stable fields, for scripts",
+        "  sbx ls -o yaml"},
+    name = "ls", description = "List sandboxes with their observed status.")
 final class SandboxListCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = {"-o", "--output"}, defaultValue = "table", description = "table or json")
-  String output;
+  @Mixin OutputFormatOption output;
 
   @Mixin SbxLocations locations;
+  @Mixin RemoteOptions remote;
 
   @Override
   public Integer call() {
-    if (!"json".equals(output) && !"table".equals(output)) {
-      spec.commandLine().getErr().println("sbx: -o must be table or json, not '" + output + "'");
-      return 2;
-    }
     JsonNode sandboxes;
-    Optional<DaemonSandboxes> daemon = DaemonSandboxes.running(locations);
+    Optional<DaemonSandboxes> daemon = DaemonSandboxes.running(locations, remote);
     if (daemon.isPresent()) {
       sandboxes = daemon.get().call("GET", "/v1/sandboxes", "");
     } else {
@@ -42,19 +46,17 @@ final class SandboxListCommand implements Callable<Integer> {
       }
       sandboxes = array;
     }
-    var out = spec.commandLine().getOut();
-    if ("json".equals(output)) {
-      out.println(sandboxes.toPrettyString());
-      return 0;
-    }
-    String format = "%-24s %-10s %-10s %-8s %s%n";
-    out.printf(format, "SANDBOX", "AGENT", "STATUS", "PORTS", "WORKSPACE");
+    output.print(sandboxes, () -> table(sandboxes, Output.of(spec).style()));
+    return 0;
+  }
+
+  static Table table(JsonNode sandboxes, Style style) {
+    Table table = Table.withHeader("SANDBOX", "AGENT", "STATUS", "PORTS", "WORKSPACE");
     for (JsonNode s : sandboxes) {
-      String agent = s.get("agent").asString();
       JsonNode workspace = s.get("workspace");
-      out.printf(format, s.get("name").asString(), agent.isEmpty() ? "-" : agent, s.get("status").asString(), "-",
+      table.row(s.get("name").asString(), s.get("agent").asString(), style.state(s.get("status").asString()), "-",
           workspace == null || workspace.isNull() ? "-" : workspace.asString());
     }
-    return 0;
+    return table;
   }
 }
