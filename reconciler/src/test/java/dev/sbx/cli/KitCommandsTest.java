@@ -36,7 +36,7 @@ class KitCommandsTest {
       System.arraycopy(args, 0, all, 2, args.length);
       CliRun run = CliRun.of(all);
       assertEquals(0, run.exitCode(), run.err());
-      assertEquals(3, run.out().lines().filter(l -> l.startsWith("ok ")).count(), run.out());
+      assertEquals(args.length, run.out().lines().filter(l -> l.startsWith("ok ")).count(), run.out());
     }
   }
 
