@@ -6,9 +6,10 @@ import picocli.CommandLine.Option;
 
 /**
  * Where sbx keeps its files: {@code --state-dir DIR} or {@code SBX_STATE_DIR} puts everything under
- * one directory (tests, CI, several installations side by side); otherwise secrets live in the XDG
- * config home ({@code $XDG_CONFIG_HOME/sbx}, default {@code ~/.config/sbx}) and the interception CA
- * in the XDG state home ({@code $XDG_STATE_HOME/sbx}, default {@code ~/.local/state/sbx}).
+ * one directory (tests, CI, several installations side by side); otherwise everything, the secret
+ * store and the interception CA included, lives in the XDG state home ({@code $XDG_STATE_HOME/sbx},
+ * default {@code ~/.local/state/sbx}). The daemon reads the secret store and the CA from its state
+ * directory, so the CLI must write them exactly there.
  * Every command that touches sbx's files takes {@code --state-dir} through this one mixin.
  */
 public final class SbxLocations {
@@ -39,9 +40,9 @@ public final class SbxLocations {
     return dev.sbx.reconciler.state.StateDirectory.defaultRoot(env, Path.of(System.getProperty("user.home")));
   }
 
-  /** The secret store directory (0700). */
+  /** The secret store directory (0700): {@code STATE/secrets}, where the daemon reads it. */
   public Path secretsDir() {
-    return root(configHome()).resolve("secrets");
+    return daemonStateDir().resolve("secrets");
   }
 
   /** The interception CA directory (ca.pem, ca.key). */
@@ -55,10 +56,6 @@ public final class SbxLocations {
     }
     String fromEnv = env.get("SBX_STATE_DIR");
     return fromEnv != null && !fromEnv.isBlank() ? Path.of(fromEnv) : xdgDefault;
-  }
-
-  private Path configHome() {
-    return xdg("XDG_CONFIG_HOME", ".config");
   }
 
   private Path stateHome() {
