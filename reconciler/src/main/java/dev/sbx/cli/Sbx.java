@@ -24,6 +24,7 @@ import picocli.CommandLine.ScopeType;
         SandboxRemoveCommand.class,
         SandboxLogsCommand.class,
         SecretCommand.class,
+        PolicyCommand.class,
         EgressCommand.class,
         RenderCommand.class,
         ApplyCommand.class,

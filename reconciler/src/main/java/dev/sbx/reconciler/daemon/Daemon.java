@@ -84,6 +84,7 @@ public final class Daemon implements AutoCloseable {
   private final ReconcileService service;
   private final ApiServer server;
   private final SandboxRoutes sandboxes;
+  private final ImperativeApi imperative;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final PrintStream log;
 
@@ -140,6 +141,8 @@ public final class Daemon implements AutoCloseable {
       readopt(runtime, listeners);
     }
     sandboxes = new SandboxRoutes(vm);
+    imperative = ImperativeApi.create(stateDir, proxy, vm, service, log::println);
+    service.annotatePlans(imperative::annotate);
     server = new ApiServer(socket(stateDir), this::handle);
     log.println(Instant.now() + " sbx daemon " + ProcessHandle.current().pid() + " serving " + socket(stateDir)
         + " (" + mode.name().toLowerCase(java.util.Locale.ROOT) + " actuators)");
@@ -207,6 +210,10 @@ public final class Daemon implements AutoCloseable {
   }
 
   private ApiServer.Response handle(String method, String path, String body) {
+    ApiServer.Response imperativeAnswer = imperative.handle(method, path, body); // policy, create, ls detail
+    if (imperativeAnswer != null) {
+      return imperativeAnswer;
+    }
     if (SandboxRoutes.matches(path) || path.startsWith("/v1/sandboxes?")) {
       try {
         return sandboxes.handle(method, path, body);

@@ -101,7 +101,8 @@ public final class VmSandboxRuntime implements SandboxRuntime {
         imm.resources().memoryMib(), imm.workspace().isEmpty() ? null : Path.of(imm.workspace()), mounts,
         sandbox.live().env(), new EgressEndpoint.UnixSocket(endpoint),
         sandbox.live().secrets().isEmpty() ? null : caPem.get(), kit(payload),
-        Map.of("agent", sandbox.agent(), "managed-by", "sbx"));
+        Map.of("agent", sandbox.agent(), "managed-by", "sbx", "image", imm.imageRef(),
+            "created-at", java.time.Instant.now().toString()));
     writeLive(name, new Live(sandbox.live().env(), sandbox.live().startup()));
     call(name, () -> vm.create(spec));
   }
