@@ -30,7 +30,10 @@ import tools.jackson.databind.ObjectMapper;
  * ({@link #annotate}).
  *
  * <pre>
- * POST /v1/sandboxes {"name","agent","kits":[…],"workspace","cpus","memory"}  → the new sandbox's sbx ls object
+ * POST   /v1/sandboxes {"name","agent","kits":[…],"workspace","cpus","memory"}  → the new sandbox's sbx ls object
+ * GET    /v1/sandboxes?view=detail  → [sbx ls objects] with managedBy, source, image, createdAt, drift, driftDetails
+ * POST   /v1/sandboxes/NAME/start   → starts a stopped sandbox (listener and rules first)
+ * DELETE /v1/sandboxes/NAME         → for an imperative sandbox: VM, rules and ledger entry (others: SandboxRoutes)
  * </pre>
  */
 public final class ImperativeApi {
@@ -94,6 +97,11 @@ public final class ImperativeApi {
       }
       if (method.equals("GET") && path.equals("/v1/sandboxes?view=detail")) {
         return listing == null ? noRuntime() : new ApiServer.Response(200, listing.list().toString());
+      }
+      if (method.equals("POST") && path.startsWith("/v1/sandboxes/") && path.endsWith("/start") && sandboxes != null) {
+        String name = path.substring("/v1/sandboxes/".length(), path.length() - "/start".length());
+        sandboxes.start(name);
+        return new ApiServer.Response(200, JSON.createObjectNode().put("started", name).toString());
       }
       if (method.equals("DELETE") && path.startsWith("/v1/sandboxes/") && sandboxes != null
           && path.indexOf('/', "/v1/sandboxes/".length()) < 0) {

@@ -134,6 +134,15 @@ final class ImperativeSandboxes {
     }
   }
 
+  /** Starts a stopped sandbox (its listener is bound first); an imperative one gets its rules back too. */
+  synchronized void start(String name) {
+    if (runtime.find(name).isEmpty()) {
+      throw RouteError.notFound("no sandbox " + name + "; see sbx ls");
+    }
+    ledger.cli(name).ifPresent(c -> egress.set(name, c.current()));
+    runtime.start(name);
+  }
+
   /** Removes an imperative sandbox (VM, rules, ledger); false when {@code name} is not one. */
   synchronized boolean remove(String name) {
     if (ledger.cli(name).isEmpty()) {
