@@ -1,6 +1,10 @@
 package dev.sbx.cli;
 
+import dev.sbx.cli.output.Output;
+import dev.sbx.cli.output.OutputFormatOption;
+import dev.sbx.cli.output.Table;
 import java.io.PrintWriter;
+import java.util.List;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -54,49 +58,42 @@ final class PolicyLogCommand implements Callable<Integer> {
   @Option(names = "--poll-interval", hidden = true, defaultValue = "1000", description = "milliseconds between polls")
   long pollMillis;
 
-  @Option(names = {"-o", "--output"}, defaultValue = "table", description = "table, json or yaml")
-  String output;
+  @Mixin OutputFormatOption output;
 
   @Mixin SbxLocations locations;
+  @Mixin RemoteOptions remote;
 
   @Override
   public Integer call() throws InterruptedException {
-    Output.Format format = Output.parse(output);
     Instant from = since == null ? null : parseSince(since, Instant.now());
-    Optional<DaemonSandboxes> daemon = DaemonSandboxes.running(locations);
+    Optional<DaemonSandboxes> daemon = DaemonSandboxes.running(locations, remote);
     PrintWriter out = spec.commandLine().getOut();
     JsonNode first = daemon.isPresent() ? fetch(daemon.get(), from) : empty();
     if (!follow) {
-      if (format == Output.Format.TABLE) {
-        table(first, true).print(out);
-      } else {
-        ObjectNode doc = JsonMapper.shared().createObjectNode();
-        doc.set("rows", first.get("rows"));
-        Output.document(out, doc, format);
-      }
+      ObjectNode doc = JsonMapper.shared().createObjectNode();
+      doc.set("rows", first.get("rows"));
+      output.print(doc, () -> table(first));
       return 0;
     }
     if (daemon.isEmpty()) {
       throw new CliFailure("no sbx daemon runs for " + locations.daemonStateDir() + "; nothing to follow",
           ExitCodes.INVALID_INPUT);
     }
-    printFollow(out, first, format, true);
+    printFollow(out, first, true);
     Instant cursor = Instant.parse(first.get("now").asString());
     for (int polls = 1; followPolls == 0 || polls < followPolls; polls++) {
       Thread.sleep(pollMillis);
       JsonNode next = fetch(daemon.get(), cursor);
-      printFollow(out, next, format, false);
+      printFollow(out, next, false);
       cursor = Instant.parse(next.get("now").asString());
     }
     return 0;
   }
 
-  private void printFollow(PrintWriter out, JsonNode reply, Output.Format format, boolean header) {
-    if (format == Output.Format.TABLE) {
-      Output.Table t = table(reply, header);
-      if (header || t.size() > 0) {
-        out.print(t.render(header));
-      }
+  private void printFollow(PrintWriter out, JsonNode reply, boolean header) {
+    if (!output.structured()) {
+      List<String> lines = table(reply).lines(Output.of(spec).style());
+      lines.subList(header ? 0 : 1, lines.size()).forEach(out::println);
     } else {
       for (JsonNode row : reply.get("rows")) {
         out.println(row.toString());
@@ -124,8 +121,8 @@ final class PolicyLogCommand implements Callable<Integer> {
     return n.set("rows", rows);
   }
 
-  private static Output.Table table(JsonNode reply, boolean header) {
-    Output.Table t = new Output.Table("SANDBOX", "HOST", "PORT", "RULE", "DECISION", "COUNT", "LAST SEEN");
+  private static Table table(JsonNode reply) {
+    Table t = Table.withHeader("SANDBOX", "HOST", "PORT", "RULE", "DECISION", "COUNT", "LAST SEEN");
     for (JsonNode r : reply.get("rows")) {
       t.row(r.get("sandbox").asString(), r.get("host").asString(), r.get("port").asInt(), r.get("rule").asString(),
           r.get("decision").asString(), r.get("count").asLong(), SEEN.format(Instant.parse(r.get("lastSeen").asString())));

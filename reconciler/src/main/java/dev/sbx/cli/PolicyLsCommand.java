@@ -1,5 +1,7 @@
 package dev.sbx.cli;
 
+import dev.sbx.cli.output.OutputFormatOption;
+import dev.sbx.cli.output.Table;
 import java.io.PrintWriter;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -8,7 +10,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import tools.jackson.databind.JsonNode;
@@ -27,15 +28,14 @@ final class PolicyLsCommand implements Callable<Integer> {
   @Parameters(arity = "0..1", paramLabel = "SANDBOX", description = "only this sandbox")
   String sandbox;
 
-  @Option(names = {"-o", "--output"}, defaultValue = "table", description = "table, json or yaml")
-  String output;
+  @Mixin OutputFormatOption output;
 
   @Mixin SbxLocations locations;
+  @Mixin RemoteOptions remote;
 
   @Override
   public Integer call() {
-    Output.Format format = Output.parse(output);
-    Optional<DaemonSandboxes> daemon = DaemonSandboxes.running(locations);
+    Optional<DaemonSandboxes> daemon = DaemonSandboxes.running(locations, remote);
     JsonNode reply;
     if (daemon.isEmpty()) {
       if (sandbox != null) {
@@ -47,12 +47,12 @@ final class PolicyLsCommand implements Callable<Integer> {
       reply = daemon.get().call("GET", "/v1/policy" + (sandbox == null ? ""
           : "?sandbox=" + URLEncoder.encode(sandbox, StandardCharsets.UTF_8)), "");
     }
-    PrintWriter out = spec.commandLine().getOut();
-    if (format != Output.Format.TABLE) {
-      Output.document(out, reply, format);
-      return 0;
-    }
-    Output.Table table = new Output.Table("SANDBOX", "DECISION", "RULE", "ORIGIN", "STATUS");
+    output.print(reply, () -> table(reply));
+    return 0;
+  }
+
+  private static Table table(JsonNode reply) {
+    Table table = Table.withHeader("SANDBOX", "DECISION", "RULE", "ORIGIN", "STATUS");
     for (JsonNode s : reply.get("sandboxes")) {
       String name = s.get("sandbox").asString();
       JsonNode d = s.get("default");
@@ -65,22 +65,21 @@ final class PolicyLsCommand implements Callable<Integer> {
         table.row(name, r.get("decision").asString(), r.get("rule").asString(), origin, r.get("status").asString());
       }
     }
-    table.print(out);
-    return 0;
+    return table;
   }
 
   /** The running daemon, or exit 2: without one no sandbox has an egress endpoint to change. */
-  static DaemonSandboxes daemonFor(SbxLocations locations, String sandbox) {
-    return DaemonSandboxes.running(locations).orElseThrow(() -> new CliFailure("sandbox " + sandbox
+  static DaemonSandboxes daemonFor(SbxLocations locations, RemoteOptions remote, String sandbox) {
+    return DaemonSandboxes.running(locations, remote).orElseThrow(() -> new CliFailure("sandbox " + sandbox
         + " has no egress rules: no sbx daemon runs for " + locations.daemonStateDir()
         + " (sbx create, run or apply start one)", ExitCodes.INVALID_INPUT));
   }
 
   /** What allow/deny/rm/set-default print: one line per rule, and a warning when it is drift. */
-  static void printChange(CommandSpec spec, JsonNode reply, Output.Format format) {
+  static void printChange(CommandSpec spec, JsonNode reply, OutputFormatOption output) {
     PrintWriter out = spec.commandLine().getOut();
-    if (format != Output.Format.TABLE) {
-      Output.document(out, reply, format);
+    if (output.structured()) {
+      output.print(reply, () -> null);
     } else {
       String sandbox = reply.get("sandbox").asString();
       String action = reply.get("action").asString();

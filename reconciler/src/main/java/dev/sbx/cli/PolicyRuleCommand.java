@@ -1,11 +1,11 @@
 package dev.sbx.cli;
 
+import dev.sbx.cli.output.OutputFormatOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import tools.jackson.databind.JsonNode;
@@ -23,17 +23,16 @@ abstract class PolicyRuleCommand implements Callable<Integer> {
   @Parameters(arity = "2..*", paramLabel = "SANDBOX RULE", description = "the sandbox, then one or more rules")
   List<String> args;
 
-  @Option(names = {"-o", "--output"}, defaultValue = "table", description = "table (a summary line) or json/yaml")
-  String output;
+  @Mixin OutputFormatOption output;
 
   @Mixin SbxLocations locations;
+  @Mixin RemoteOptions remote;
 
   /** {@code allow}, {@code deny} or {@code rm}. */
   abstract String action();
 
   @Override
   public Integer call() {
-    Output.Format format = Output.parse(output);
     List<String> words = new ArrayList<>(args);
     if (words.get(0).equals("network") && words.size() > 2) {
       words.remove(0);
@@ -49,8 +48,8 @@ abstract class PolicyRuleCommand implements Callable<Integer> {
     }
     ObjectNode body = JsonMapper.shared().createObjectNode().put("sandbox", sandbox);
     rules.forEach(body.putArray("rules")::add);
-    JsonNode reply = PolicyLsCommand.daemonFor(locations, sandbox).call("POST", "/v1/policy/" + action(), body.toString());
-    PolicyLsCommand.printChange(spec, reply, format);
+    JsonNode reply = PolicyLsCommand.daemonFor(locations, remote, sandbox).call("POST", "/v1/policy/" + action(), body.toString());
+    PolicyLsCommand.printChange(spec, reply, output);
     return 0;
   }
 }

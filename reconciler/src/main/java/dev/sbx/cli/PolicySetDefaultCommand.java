@@ -1,10 +1,10 @@
 package dev.sbx.cli;
 
+import dev.sbx.cli.output.OutputFormatOption;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import tools.jackson.databind.json.JsonMapper;
@@ -22,17 +22,16 @@ final class PolicySetDefaultCommand implements Callable<Integer> {
   @Parameters(index = "1", paramLabel = "MODE", description = "allow-all | balanced | deny-all")
   String mode;
 
-  @Option(names = {"-o", "--output"}, defaultValue = "table", description = "table (a summary line) or json/yaml")
-  String output;
+  @Mixin OutputFormatOption output;
 
   @Mixin SbxLocations locations;
+  @Mixin RemoteOptions remote;
 
   @Override
   public Integer call() {
-    Output.Format format = Output.parse(output);
     String body = JsonMapper.shared().createObjectNode().put("sandbox", sandbox).put("mode", mode).toString();
-    PolicyLsCommand.printChange(spec, PolicyLsCommand.daemonFor(locations, sandbox).call("POST", "/v1/policy/default", body),
-        format);
+    PolicyLsCommand.printChange(spec, PolicyLsCommand.daemonFor(locations, remote, sandbox).call("POST", "/v1/policy/default", body),
+        output);
     return 0;
   }
 }

@@ -1,5 +1,9 @@
 package dev.sbx.cli;
 
+import dev.sbx.cli.output.Output;
+import dev.sbx.cli.output.OutputFormatOption;
+import dev.sbx.cli.output.Style;
+import dev.sbx.cli.output.Table;
 import dev.sbx.reconciler.daemon.SandboxJson;
 import java.util.Locale;
 import java.util.Optional;
@@ -7,7 +11,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -20,21 +23,24 @@ import tools.jackson.databind.node.ObjectNode;
  * each and whether it drifted), else the runtime's own. The JSON/YAML fields are documented in
  * docs/policy-cli.md and stable.
  */
-@Command(name = "ls", description = "List sandboxes with their observed status.",
-    footer = {"", "Examples:", "  sbx ls", "  sbx ls -o json", "  sbx ls -o yaml"})
+@Command(footerHeading = "%nExamples:%n",
+    footer = {
+        "  sbx ls",
+        "  sbx ls -o json                            # stable fields, for scripts",
+        "  sbx ls -o yaml"},
+    name = "ls", description = "List sandboxes with their observed status, owner and drift.")
 final class SandboxListCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = {"-o", "--output"}, defaultValue = "table", description = "table, json or yaml")
-  String output;
+  @Mixin OutputFormatOption output;
 
   @Mixin SbxLocations locations;
+  @Mixin RemoteOptions remote;
 
   @Override
   public Integer call() {
-    Output.Format format = Output.parse(output);
     JsonNode sandboxes;
-    Optional<DaemonSandboxes> daemon = DaemonSandboxes.running(locations);
+    Optional<DaemonSandboxes> daemon = DaemonSandboxes.running(locations, remote);
     if (daemon.isPresent()) {
       sandboxes = daemon.get().call("GET", "/v1/sandboxes?view=detail", "");
     } else {
@@ -44,25 +50,24 @@ final class SandboxListCommand implements Callable<Integer> {
       }
       sandboxes = array;
     }
-    var out = spec.commandLine().getOut();
-    if (format != Output.Format.TABLE) {
-      Output.document(out, sandboxes, format);
-      return 0;
-    }
-    Output.Table table = new Output.Table("SANDBOX", "AGENT", "STATUS", "OWNER", "DRIFT", "CPUS", "MEMORY", "PORTS",
+    output.print(sandboxes, () -> table(sandboxes, Output.of(spec).style()));
+    return 0;
+  }
+
+  static Table table(JsonNode sandboxes, Style style) {
+    Table table = Table.withHeader("SANDBOX", "AGENT", "STATUS", "OWNER", "DRIFT", "CPUS", "MEMORY", "PORTS",
         "WORKSPACE");
     for (JsonNode s : sandboxes) {
-      JsonNode ports = s.path("ports");
       StringBuilder p = new StringBuilder();
-      ports.forEach(x -> p.append(p.isEmpty() ? "" : ",").append(x.isObject() ? x.path("spec").asString(x.toString())
-          : x.asString()));
-      table.row(s.get("name").asString(), s.path("agent").asString(""), s.get("status").asString(),
-          s.path("managedBy").asString(""), s.path("drift").asBoolean(false) ? "yes" : "no",
+      s.path("ports").forEach(x -> p.append(p.isEmpty() ? "" : ",").append(x.isObject()
+          ? x.path("spec").asString(x.toString()) : x.asString()));
+      JsonNode workspace = s.get("workspace");
+      table.row(s.get("name").asString(), s.path("agent").asString(""), style.state(s.get("status").asString()),
+          s.path("managedBy").asString(""), s.path("drift").asBoolean(false) ? style.yellow("yes") : "no",
           s.path("cpus").asInt(), s.path("memoryMib").asLong() + "MiB", p.toString(),
-          s.path("workspace").isNull() ? "" : s.path("workspace").asString(""));
+          workspace == null || workspace.isNull() ? "-" : workspace.asString());
     }
-    table.print(out);
-    return 0;
+    return table;
   }
 
   /** Without a daemon: the same fields, from the runtime alone (no source, so no drift). */

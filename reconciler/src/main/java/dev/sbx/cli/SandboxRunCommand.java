@@ -37,9 +37,13 @@ import picocli.CommandLine.Spec;
  * to the agent's entrypoint (for {@code shell}: a login shell) on a pseudo-terminal when sbx runs
  * in one. The exit code is the entrypoint's.
  */
-@Command(name = "run", description = "Create the sandbox if needed, start it, and attach to its agent (a shell).",
-    footer = {"", "Examples:", "  sbx run shell .", "  echo 'wget -qO- http://example.com/' | sbx run shell ~/src/app --name app",
-        "  sbx run shell . -d        # create/start only"})
+@Command(footerHeading = "%nExamples:%n",
+    footer = {
+        "  sbx run shell ~/src/api                   # create if needed, start, attach a shell",
+        "  sbx run shell . --name scratch --cpus 2 -m 2g",
+        "  echo 'make test' | sbx run shell .        # through the daemon: stdin to its end, then the output",
+        "  sbx run shell . -d                        # create/start only"},
+    name = "run", description = "Create the sandbox if needed, start it, and attach to its agent (a shell).")
 final class SandboxRunCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
