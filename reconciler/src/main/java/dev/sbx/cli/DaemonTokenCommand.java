@@ -15,13 +15,15 @@ import picocli.CommandLine.Spec;
  * of the remote API ({@code sbx daemon --listen}), kept hashed in {@code STATE/api-tokens.json}. A
  * running daemon sees changes at once.
  */
-@Command(name = "token", mixinStandardHelpOptions = true,
+@Command(name = "token", mixinStandardHelpOptions = true, footerHeading = "%nExamples:%n",
+    footer = {"  sbx daemon token create ci --read-only > ci.token", "  sbx daemon token ls", "  sbx daemon token revoke ci"},
     description = {"Manage the bearer tokens of the daemon's remote API (sbx daemon --listen).",
         "Tokens are stored as SHA-256 hashes in STATE/api-tokens.json (0600); the value is shown once."},
     subcommands = {DaemonTokenCommand.Create.class, DaemonTokenCommand.Ls.class, DaemonTokenCommand.Revoke.class})
 public final class DaemonTokenCommand {
 
-  @Command(name = "create", mixinStandardHelpOptions = true,
+  @Command(name = "create", mixinStandardHelpOptions = true, footerHeading = "%nExamples:%n",
+      footer = {"  sbx daemon token create ci --read-only > ci.token", "  sbx daemon token create deploy"},
       description = {"Make a token and print it once on stdout (store it, e.g. as the CI secret SBX_TOKEN).",
           "Example: sbx daemon token create ci --read-only > ci.token"})
   static final class Create implements Callable<Integer> {
@@ -53,7 +55,8 @@ public final class DaemonTokenCommand {
     }
   }
 
-  @Command(name = "ls", mixinStandardHelpOptions = true, description = "List the tokens (names and scopes, never values).")
+  @Command(name = "ls", mixinStandardHelpOptions = true, footerHeading = "%nExamples:%n",
+      footer = {"  sbx daemon token ls"}, description = "List the tokens (names and scopes, never values).")
   static final class Ls implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin SbxLocations locations;
@@ -80,7 +83,8 @@ public final class DaemonTokenCommand {
     }
   }
 
-  @Command(name = "revoke", mixinStandardHelpOptions = true, description = "Delete a token; clients using it get 401 at once.")
+  @Command(name = "revoke", mixinStandardHelpOptions = true, footerHeading = "%nExamples:%n",
+      footer = {"  sbx daemon token revoke ci"}, description = "Delete a token; clients using it get 401 at once.")
   static final class Revoke implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin SbxLocations locations;

@@ -18,7 +18,8 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /** {@code sbx doctor [-o json]}: one line per host check with OK/WARN/FAIL and what to do. */
-@Command(name = "doctor", mixinStandardHelpOptions = true,
+@Command(name = "doctor", mixinStandardHelpOptions = true, footerHeading = "%nExamples:%n",
+    footer = {"  sbx doctor", "  sbx doctor -o json"},
     description = {"Check this host for what sandboxes need: QEMU, KVM, virtiofsd, busybox, the guest kernel,",
         "the secrets keyring, free disk, the daemon and the egress CA; each gap says what to do.",
         "Exit codes: 0 no FAIL (WARN allowed), 1 at least one FAIL.",

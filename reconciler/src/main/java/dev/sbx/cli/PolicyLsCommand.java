@@ -21,7 +21,8 @@ import tools.jackson.databind.json.JsonMapper;
  * sandbox, or {@code imperative}) and its status ({@code active}, {@code drift}: added by hand to a
  * managed sandbox, {@code removed (drift)}: wanted by the source but not enforced).
  */
-@Command(name = "ls", mixinStandardHelpOptions = true, description = "List effective egress rules and their origin.")
+@Command(name = "ls", mixinStandardHelpOptions = true, footerHeading = "%nExamples:%n",
+    footer = {"  sbx policy ls", "  sbx policy ls dev -o json"}, description = "List effective egress rules and their origin.")
 final class PolicyLsCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

@@ -10,7 +10,8 @@ import picocli.CommandLine.Spec;
 import tools.jackson.databind.json.JsonMapper;
 
 /** {@code sbx policy set-default SANDBOX allow-all|balanced|deny-all}. */
-@Command(name = "set-default", mixinStandardHelpOptions = true,
+@Command(name = "set-default", mixinStandardHelpOptions = true, footerHeading = "%nExamples:%n",
+    footer = {"  sbx policy set-default dev deny-all", "  sbx policy set-default dev balanced"},
     description = "Set a sandbox's default: allow-all, balanced (built-in list of AI, code and package hosts) or"
         + " deny-all (allow and deny are accepted for allow-all and deny-all). Its own rules stay.")
 final class PolicySetDefaultCommand implements Callable<Integer> {
