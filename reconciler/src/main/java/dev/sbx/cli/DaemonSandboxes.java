@@ -41,6 +41,12 @@ final class DaemonSandboxes {
     return client.reachable() ? Optional.of(new DaemonSandboxes(client, stateDir)) : Optional.empty();
   }
 
+  /** The daemon of the state directory, started on demand ({@code sbx create/run}, {@code sbx policy} changes). */
+  static DaemonSandboxes connect(SbxLocations locations) {
+    Path stateDir = locations.daemonStateDir();
+    return new DaemonSandboxes(DaemonLauncher.connect(stateDir), stateDir);
+  }
+
   /** The 200 answer's body; a runtime error becomes a {@link CliFailure} with the CLI's exit code. */
   JsonNode call(String method, String path, String body) {
     ApiClient.Reply reply;

@@ -13,26 +13,36 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Mixin;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code sbx create AGENT [PATH]}: creates and starts a sandbox with PATH as its workspace. */
+/**
+ * {@code sbx create AGENT [PATH] [--name N] [--kit K]...}: creates and starts a sandbox with PATH as
+ * its workspace, through the daemon (started on demand), which gives it an egress endpoint with the
+ * default policy ({@code balanced} plus what its kits allow) and lists it as owned by {@code cli}.
+ */
 @Command(footerHeading = "%nExamples:%n",
     footer = {
         "  sbx create shell ~/src/api --name api-dev --cpus 2 -m 2g",
         "  sbx create shell                          # the current directory as workspace",
-        "  sbx create shell ~/src/app --image debian:bookworm-git-python3   # boot a stored image"},
+        "  sbx create shell ~/src/app --image debian:bookworm-git-python3   # boot a stored image",
+        "  sbx create shell . --kit ./kits/rust      # with a mixin kit"},
     name = "create", description = "Create and start a sandbox for AGENT with PATH (default: .) as workspace.")
 final class SandboxCreateCommand implements Callable<Integer> {
   static final String SHELL = "shell";
 
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "AGENT", description = "the agent; built in: shell")
+  @Parameters(index = "0", paramLabel = "AGENT", description = "the agent: built in (shell, claude) or an agent kit")
   String agent;
 
   @Parameters(index = "1", arity = "0..1", paramLabel = "PATH", description = "workspace, shared at the same path")
@@ -41,7 +51,7 @@ final class SandboxCreateCommand implements Callable<Integer> {
   @Option(names = "--name", description = "sandbox name (default: AGENT-DIRNAME)")
   String name;
 
-  @Option(names = "--kit", paramLabel = "K", description = "kits to stack (needs `sbx apply`; not yet here)")
+  @Option(names = "--kit", paramLabel = "K", description = "kits to stack on the agent (directories or git+https refs)")
   List<String> kits = List.of();
 
   @Option(names = "--cpus", defaultValue = "1", description = "virtual CPUs (default: ${DEFAULT-VALUE})")
@@ -55,8 +65,87 @@ final class SandboxCreateCommand implements Callable<Integer> {
       description = "boot this stored image as the root (see `sbx image ls`); default: the built-in busybox root")
   String image;
 
+  @Mixin SbxLocations locations;
+
+  /** Set by {@code sbx run} when it already found that no daemon can be had. */
+  boolean direct;
+
   @Override
   public Integer call() {
+    var err = spec.commandLine().getErr();
+    Optional<DaemonSandboxes> daemon = direct ? Optional.empty() : daemon(locations, err);
+    if (daemon.isEmpty()) {
+      return createDirect();
+    }
+    Path workspace = (path == null ? Path.of("") : path).toAbsolutePath().normalize();
+    String sandbox = name != null ? name : defaultName(agent, workspace);
+    return createThroughDaemon(daemon.get(), sandbox, workspace, spec);
+  }
+
+  /**
+   * The daemon of the state directory (started on demand): it gives the sandbox its egress endpoint.
+   * Empty when a test swapped a runtime in, or when no daemon can be started (then the sandbox is
+   * created directly, without an egress endpoint, and a warning says so).
+   */
+  static Optional<DaemonSandboxes> daemon(SbxLocations locations, java.io.PrintWriter err) {
+    if (SandboxRuntimes.overridden()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(DaemonSandboxes.connect(locations));
+    } catch (CliFailure e) {
+      if (e.exitCode() != ExitCodes.ENVIRONMENT) {
+        throw e;
+      }
+      err.println("sbx: warning: " + e.getMessage());
+      err.println("sbx: warning: creating the sandbox without the daemon: it has no egress endpoint (no network)");
+      return Optional.empty();
+    }
+  }
+
+  /** {@code POST /v1/sandboxes}; prints {@code NAME running (ready in N s)}. */
+  int createThroughDaemon(DaemonSandboxes daemon, String sandbox, Path workspace, CommandSpec where) {
+    var err = where.commandLine().getErr();
+    if (!Files.isDirectory(workspace)) {
+      err.println("sbx: workspace " + workspace + " is not a directory; create it or pass another PATH");
+      return 2;
+    }
+    long memoryMib;
+    try {
+      memoryMib = parseMemory(memory);
+    } catch (IllegalArgumentException e) {
+      err.println("sbx: -m " + memory + ": " + e.getMessage());
+      return 2;
+    }
+    if (image != null && !imageStored(image)) {
+      err.println("sbx: image " + image + " is not in the image store; `sbx image pull " + image
+          + "` or `sbx image build` it first (`sbx image ls` lists what is stored)");
+      return 2;
+    }
+    ObjectNode body = JsonMapper.shared().createObjectNode().put("name", sandbox).put("agent", agent)
+        .put("workspace", workspace.toString()).put("cpus", cpus).put("memory", memoryMib + "m");
+    if (image != null) {
+      body.put("image", image);
+    }
+    var kitArray = body.putArray("kits");
+    for (String k : kits) {
+      Path local = Path.of(k);
+      kitArray.add(!k.contains("://") && !k.startsWith("git+") && Files.exists(local)
+          ? local.toAbsolutePath().normalize().toString() : k);
+    }
+    long started = System.nanoTime();
+    JsonNode created = daemon.call("POST", "/v1/sandboxes", body.toString());
+    where.commandLine().getOut().printf("%s %s (ready in %.1f s)%n", created.get("name").asString(),
+        created.get("state").asString(), (System.nanoTime() - started) / 1e9);
+    where.commandLine().getOut().flush();
+    for (JsonNode failure : created.path("failures")) {
+      err.println("sbx: warning: " + failure.asString());
+    }
+    return 0;
+  }
+
+  /** Without a daemon: the runtime directly (only the built-in shell agent, no kits, no egress). */
+  private int createDirect() {
     var err = spec.commandLine().getErr();
     if (!SHELL.equals(agent)) {
       err.println("sbx: agent '" + agent + "' is not built in; only 'shell' runs without kits. "
@@ -107,6 +196,15 @@ final class SandboxCreateCommand implements Callable<Integer> {
       return 0;
     } catch (SandboxException e) {
       return SandboxRuntimes.fail(spec, e);
+    }
+  }
+
+  /** The daemon boots an image only when the store (shared by the CLI and the daemon) holds it. */
+  private static boolean imageStored(String reference) {
+    try {
+      return dev.sbx.vm.image.store.ImageStore.open(dev.sbx.vm.host.SbxDirs.fromEnvironment()).find(reference).isPresent();
+    } catch (RuntimeException e) {
+      return false;
     }
   }
 

@@ -16,12 +16,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -35,7 +40,9 @@ import picocli.CommandLine.Spec;
 @Command(footerHeading = "%nExamples:%n",
     footer = {
         "  sbx run shell ~/src/api                   # create if needed, start, attach a shell",
-        "  sbx run shell . --name scratch --cpus 2 -m 2g"},
+        "  sbx run shell . --name scratch --cpus 2 -m 2g",
+        "  echo 'make test' | sbx run shell .        # through the daemon: stdin to its end, then the output",
+        "  sbx run shell . -d                        # create/start only"},
     name = "run", description = "Create the sandbox if needed, start it, and attach to its agent (a shell).")
 final class SandboxRunCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -58,14 +65,28 @@ final class SandboxRunCommand implements Callable<Integer> {
   @Option(names = "--image", paramLabel = "REF", description = "boot this stored image as the root (at create)")
   String image;
 
+  @Option(names = "--kit", paramLabel = "K", description = "kits to stack on the agent when creating")
+  List<String> kits = List.of();
+
+  @Option(names = {"-d", "--detach"}, description = "create/start only; do not attach")
+  boolean detach;
+
+  @Mixin SbxLocations locations;
+
   @Override
   public Integer call() throws Exception {
     Path workspace = (path == null ? Path.of("") : path).toAbsolutePath().normalize();
     String sandbox = name != null ? name : SandboxCreateCommand.defaultName(agent, workspace);
+    Optional<DaemonSandboxes> daemon = SandboxCreateCommand.daemon(locations, spec.commandLine().getErr());
+    if (daemon.isPresent()) {
+      return throughDaemon(daemon.get(), sandbox, workspace);
+    }
     try (SandboxRuntime runtime = SandboxRuntimes.open()) {
       var existing = runtime.inspect(sandbox);
       if (existing.isEmpty()) {
-        var create = new CommandLine(new SandboxCreateCommand());
+        SandboxCreateCommand direct = new SandboxCreateCommand();
+        direct.direct = true; // no daemon could be had: do not try to start one again
+        var create = new CommandLine(direct);
         create.setOut(spec.commandLine().getOut());
         create.setErr(spec.commandLine().getErr());
         var args = new java.util.ArrayList<>(List.of(agent, workspace.toString(), "--name", sandbox, "--cpus", "" + cpus,
@@ -84,6 +105,56 @@ final class SandboxRunCommand implements Callable<Integer> {
     } catch (SandboxException e) {
       return SandboxRuntimes.fail(spec, e);
     }
+  }
+
+  /**
+   * Through the daemon: create if missing (with its egress endpoint), start if stopped, then run the
+   * agent's shell buffered: standard input is read to its end and sent whole (the daemon's exec does
+   * not stream a terminal yet), so {@code echo 'cmd' | sbx run shell .} works and a keyboard session
+   * ends with Ctrl-D.
+   */
+  private int throughDaemon(DaemonSandboxes daemon, String sandbox, Path workspace) throws IOException {
+    JsonNode existing = null;
+    for (JsonNode s : daemon.call("GET", "/v1/sandboxes?view=detail", "")) {
+      if (s.get("name").asString().equals(sandbox)) {
+        existing = s;
+      }
+    }
+    if (existing == null) {
+      SandboxCreateCommand create = new SandboxCreateCommand();
+      create.agent = agent;
+      create.kits = kits;
+      create.cpus = cpus;
+      create.memory = memory;
+      create.image = image;
+      int code = create.createThroughDaemon(daemon, sandbox, workspace, spec);
+      if (code != 0) {
+        return code;
+      }
+    } else if (!"running".equals(existing.get("status").asString())) {
+      daemon.call("POST", "/v1/sandboxes/" + sandbox + "/start", "{}");
+    }
+    if (detach) {
+      return 0;
+    }
+    String cwd = existing != null && existing.hasNonNull("workspace") ? existing.get("workspace").asString()
+        : workspace.toString();
+    if (System.console() != null) {
+      spec.commandLine().getErr().println("sbx: through the daemon the shell reads its commands from standard input"
+          + " until end of file (Ctrl-D), then prints their output");
+    }
+    byte[] in = System.in.readNBytes(8 * 1024 * 1024);
+    ObjectNode body = JsonMapper.shared().createObjectNode();
+    body.putArray("argv").add("/bin/sh").add("-l");
+    body.put("user", "agent").put("cwd", cwd).put("stdin", Base64.getEncoder().encodeToString(in));
+    JsonNode reply = daemon.call("POST", "/v1/sandboxes/" + sandbox + "/exec", body.toString());
+    byte[] stdout = Base64.getDecoder().decode(reply.get("stdout").asString());
+    byte[] stderr = Base64.getDecoder().decode(reply.get("stderr").asString());
+    System.out.write(stdout, 0, stdout.length);
+    System.out.flush();
+    System.err.write(stderr, 0, stderr.length);
+    System.err.flush();
+    return reply.get("exitCode").asInt();
   }
 
   private int attach(SandboxRuntime runtime, String sandbox, Path workspace) throws Exception {

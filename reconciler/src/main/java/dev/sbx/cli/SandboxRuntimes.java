@@ -15,7 +15,14 @@ final class SandboxRuntimes {
   private static volatile Supplier<SandboxRuntime> factory =
       () -> new MicrovmRuntime(MicrovmRuntime.Options.fromEnvironment());
 
+  private static volatile boolean overridden;
+
   private SandboxRuntimes() {}
+
+  /** True while a test swapped the runtime in: create/run then use it directly, not the daemon. */
+  static boolean overridden() {
+    return overridden;
+  }
 
   static SandboxRuntime open() {
     return factory.get();
@@ -24,10 +31,12 @@ final class SandboxRuntimes {
   /** For tests: use this runtime until {@link #reset()}. */
   static void override(Supplier<SandboxRuntime> supplier) {
     factory = supplier;
+    overridden = true;
   }
 
   static void reset() {
     factory = () -> new MicrovmRuntime(MicrovmRuntime.Options.fromEnvironment());
+    overridden = false;
   }
 
   /** One line on stderr, no stack trace; the exit code says what kind of failure it was. */

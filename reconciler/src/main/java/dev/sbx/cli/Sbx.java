@@ -44,6 +44,7 @@ import picocli.CommandLine.ScopeType;
         SandboxLogsCommand.class,
         PortsCommand.class,
         SecretCommand.class,
+        PolicyCommand.class,
         EgressCommand.class,
         RenderCommand.class,
         ApplyCommand.class,

@@ -48,7 +48,8 @@ class SandboxCommandsTest {
     assertEquals("shell", info.labels().get("agent"));
     assertEquals(0, sbx("ls"));
     assertTrue(out.toString().contains("SANDBOX"), out.toString());
-    assertTrue(out.toString().matches("(?s).*dev\\s+shell\\s+running\\s+-\\s+" + workspace + ".*"), out.toString());
+    assertTrue(out.toString().matches("(?s).*dev\\s+shell\\s+running\\s+cli\\s+no\\s+2\\s+2048MiB\\s+-\\s+" + workspace + ".*"),
+        out.toString());
     assertEquals(0, sbx("ls", "-o", "json"));
     assertTrue(out.toString().contains("\"status\" : \"running\""), out.toString());
   }

@@ -87,6 +87,7 @@ public final class Daemon implements AutoCloseable {
   private final ReconcileService service;
   private final ApiServer server;
   private final SandboxRoutes sandboxes;
+  private final ImperativeApi imperative;
   private final EgressDecisionRoutes decisions = new EgressDecisionRoutes(this::decisionLog);
   private final PublishedPorts publishedPorts;
   private final PortRoutes ports;
@@ -141,15 +142,8 @@ public final class Daemon implements AutoCloseable {
           .withDirs(dev.sbx.vm.host.SbxDirs.fromEnvironment().withState(stateDir.resolve("vm"))));
       EgressListeners listeners = new EgressListeners(proxy, stateDir.resolve("egress"));
       ReconcileService[] self = new ReconcileService[1];
-      var images = ((MicrovmRuntime) vm).imageStore();
       VmSandboxRuntime runtime = new VmSandboxRuntime(vm, name -> self[0].payload(name), listeners, ca::pem,
-          stateDir.resolve("live"), ref -> {
-            try {
-              return images.find(ref).isPresent();
-            } catch (RuntimeException notAReference) { // an ambiguous id prefix, say: not an image we hold
-              return false;
-            }
-          });
+          stateDir.resolve("live"), VmSandboxRuntime.storedImages(vm));
       self[0] = new ReconcileService(new Actuators(runtime, new ProxyEgressRules(proxy), secrets), reconcilerState,
           domains);
       service = self[0];
@@ -158,6 +152,8 @@ public final class Daemon implements AutoCloseable {
     sandboxes = new SandboxRoutes(vm);
     publishedPorts = vm == null ? null : new PublishedPorts(vm, stateDir.resolve("ports.json"), log::println).start();
     ports = new PortRoutes(publishedPorts);
+    imperative = ImperativeApi.create(stateDir, proxy, vm, service, log::println);
+    service.annotatePlans(imperative::annotate);
     // The remote listener first: whoever sees the socket answer may rely on it (sbx daemon --listen).
     RemoteApiServer r = null;
     String fingerprint = null;
@@ -275,6 +271,10 @@ public final class Daemon implements AutoCloseable {
   private ApiServer.Response handle(String method, String path, String body) {
     if (PortRoutes.matches(path)) {
       return ports.handle(method, path, body);
+    }
+    ApiServer.Response imperativeAnswer = imperative.handle(method, path, body); // policy, create, ls detail
+    if (imperativeAnswer != null) {
+      return imperativeAnswer;
     }
     if (SandboxRoutes.matches(path) || path.startsWith("/v1/sandboxes?")) {
       try {

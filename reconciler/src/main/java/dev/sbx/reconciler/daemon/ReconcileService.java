@@ -44,6 +44,7 @@ public final class ReconcileService {
   private final StateDirectory state;
   private final DesiredCompiler compiler;
   private final Map<String, GuestPayload> payloads = new ConcurrentHashMap<>();
+  private volatile java.util.function.UnaryOperator<Plan> planNotes = p -> p;
 
   public ReconcileService(Actuators actuators, Path stateDir, Function<String, List<String>> serviceDomains) {
     this.actuators = actuators;
@@ -60,12 +61,21 @@ public final class ReconcileService {
     return state;
   }
 
+  public Actuators actuators() {
+    return actuators;
+  }
+
+  /** Adds notes to every plan shown (who made a drift: {@code ImperativeApi#annotate}). */
+  public void annotatePlans(java.util.function.UnaryOperator<Plan> notes) {
+    this.planNotes = notes;
+  }
+
   /** {@code sbx plan} / {@code sbx diff}: the plan, human or JSON. */
   public Outcome plan(ReconcileRequest request) {
     StringBuilder err = new StringBuilder();
     return guarded(err, () -> {
       CompiledState compiled = compile(request, err);
-      Plan plan = reconciler(err).plan(compiled.desired(), planOptions(request));
+      Plan plan = planNotes.apply(reconciler(err).plan(compiled.desired(), planOptions(request)));
       String out = request.json() ? PlanJson.write(plan) + "\n" : PlanRenderer.render(plan);
       int code = request.exitCode() && !plan.inSync() ? 1 : 0;
       return new Outcome(code, out, err.toString());
@@ -119,7 +129,7 @@ public final class ReconcileService {
       CompiledState compiled = compile(request, err);
       Reconciler reconciler = reconciler(err);
       if (request.dryRun()) {
-        Plan plan = reconciler.plan(compiled.desired(), planOptions(request));
+        Plan plan = planNotes.apply(reconciler.plan(compiled.desired(), planOptions(request)));
         return new Outcome(0, request.json() ? PlanJson.write(plan) + "\n" : PlanRenderer.render(plan), err.toString());
       }
       ApplyResult result = reconciler.apply(compiled.desired(), planOptions(request),
@@ -185,8 +195,9 @@ public final class ReconcileService {
     }
   }
 
-  private static Outcome result(ApplyResult result, boolean json, StringBuilder err) {
-    StringBuilder out = new StringBuilder(PlanRenderer.render(result.plan()));
+  private Outcome result(ApplyResult result, boolean json, StringBuilder err) {
+    Plan plan = planNotes.apply(result.plan());
+    StringBuilder out = new StringBuilder(PlanRenderer.render(plan));
     long applied = result.results().stream().filter(r -> r.status() == SandboxResult.Status.APPLIED).count();
     out.append("\nApply ").append(result.succeeded() ? "complete" : "finished with failures").append(": ")
         .append(applied).append(" changed, ").append(result.failures().size()).append(" failed.\n");
@@ -194,7 +205,7 @@ public final class ReconcileService {
       out.append("  ").append(f.sandbox()).append(": ").append(f.failedAction().orElse("?")).append(": ")
           .append(f.message()).append('\n');
     }
-    return new Outcome(result.exitCode(), json ? PlanJson.write(result.plan()) + "\n" : out.toString(), err.toString());
+    return new Outcome(result.exitCode(), json ? PlanJson.write(plan) + "\n" : out.toString(), err.toString());
   }
 
   private interface Body {

@@ -31,7 +31,7 @@ public final class EgressListeners {
   public Path ensure(String sandbox) {
     Path path = socket(sandbox);
     SandboxId id = SandboxId.of(sandbox);
-    if (proxy.bindings(id).isEmpty()) {
+    if (proxy != null && proxy.bindings(id).isEmpty()) { // no proxy: in-memory daemons (tests)
       try {
         Files.createDirectories(dir);
       } catch (IOException e) {

@@ -70,6 +70,23 @@ public final class VmSandboxRuntime implements SandboxRuntime {
   }
 
   /**
+   * Whether the image store of a QEMU runtime holds a reference; other runtimes (the fake) hold no
+   * images. A text that is no valid reference (an ambiguous id prefix, say) is not an image we hold.
+   */
+  public static java.util.function.Predicate<String> storedImages(dev.sbx.vm.api.SandboxRuntime vm) {
+    if (!(vm instanceof dev.sbx.vm.microvm.MicrovmRuntime microvm)) {
+      return ref -> false;
+    }
+    return ref -> {
+      try {
+        return microvm.imageStore().find(ref).isPresent();
+      } catch (RuntimeException notAReference) {
+        return false;
+      }
+    };
+  }
+
+  /**
    * The kit's image as the store names it: the compiler appends {@code +files@DIGEST} to the image
    * reference when the stack has files (so a changed file replaces the VM); that part is not the image's.
    */
@@ -115,7 +132,8 @@ public final class VmSandboxRuntime implements SandboxRuntime {
         imm.resources().memoryMib(), imm.workspace().isEmpty() ? null : Path.of(imm.workspace()), mounts,
         sandbox.live().env(), new EgressEndpoint.UnixSocket(endpoint),
         sandbox.live().secrets().isEmpty() ? null : caPem.get(), kit(payload),
-        Map.of("agent", sandbox.agent(), "managed-by", "sbx"));
+        Map.of("agent", sandbox.agent(), "managed-by", "sbx", "image", imm.imageRef(),
+            "created-at", java.time.Instant.now().toString()));
     // Pulling is explicit (sbx image pull / build), never a side effect of apply: an image the store
     // does not hold leaves the sandbox on the built-in busybox root (docs/images.md says how to pull first).
     String image = kitImage(imm.imageRef());
