@@ -11,7 +11,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code sbx daemon [--state-dir D] [--foreground] [--memory] [--stop]}. */
+/** {@code sbx daemon [--state-dir D] [--foreground] [--memory] [--stop] [--watch DIR] [--git URL]}. */
 @Command(name = "daemon", mixinStandardHelpOptions = true,
     description = {"Run the sbx daemon: the egress proxy, the VM runtime and the reconciler behind",
         "the local API on STATE/daemon.sock. Without --foreground it starts one in the background",
@@ -30,6 +30,14 @@ public final class DaemonCommand implements Callable<Integer> {
   @Option(names = "--stop", description = "Stop the running daemon (sandboxes keep running).")
   boolean stop;
 
+  @Option(names = "--watch", paramLabel = "DIR",
+      description = "Shorthand for sbx source add dir watch --path DIR (kept in STATE/sources.json).")
+  Path watch;
+
+  @Option(names = "--git", paramLabel = "URL",
+      description = "Shorthand for sbx source add git git --url URL (branch main, poll every minute).")
+  String git;
+
   @Override
   public Integer call() throws Exception {
     Path dir = locations.daemonStateDir();
@@ -46,6 +54,7 @@ public final class DaemonCommand implements Callable<Integer> {
     }
     if (!foreground) {
       ApiClient client = DaemonLauncher.connect(dir, memory);
+      addShorthandSources(client);
       out.println("sbx daemon running: " + client.call("GET", "/v1/version", "").body() + " on " + client.socket());
       return ExitCodes.OK;
     }
@@ -56,7 +65,32 @@ public final class DaemonCommand implements Callable<Integer> {
       throw new CliFailure(e.getMessage(), e.exitCode());
     }
     Runtime.getRuntime().addShutdownHook(new Thread(daemon::close, "sbx-daemon-exit"));
+    try {
+      addShorthandSources(new ApiClient(Daemon.socket(dir)));
+    } catch (CliFailure e) {
+      daemon.close();
+      throw e;
+    }
     daemon.awaitStop();
     return ExitCodes.OK;
+  }
+
+  /** {@code --watch DIR} and {@code --git URL}: sources named {@code watch} and {@code git}. */
+  private void addShorthandSources(ApiClient client) throws java.io.IOException {
+    var json = tools.jackson.databind.json.JsonMapper.shared();
+    if (watch != null) {
+      post(client, json.createObjectNode().put("name", "watch").put("kind", "dir")
+          .put("path", watch.toAbsolutePath().normalize().toString()).toString());
+    }
+    if (git != null) {
+      post(client, json.createObjectNode().put("name", "git").put("kind", "git").put("url", git).toString());
+    }
+  }
+
+  private static void post(ApiClient client, String body) throws java.io.IOException {
+    ApiClient.Reply r = client.call("POST", "/v1/sources", body);
+    if (r.status() != 200) {
+      throw new CliFailure(r.body().path("error").asString("the daemon answered " + r.status()), ExitCodes.INVALID_INPUT);
+    }
   }
 }

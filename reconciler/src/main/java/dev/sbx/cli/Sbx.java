@@ -30,6 +30,11 @@ import picocli.CommandLine.ScopeType;
         DiffCommand.class,
         PlanCommand.class,
         DaemonCommand.class,
+        SourceCommand.class,
+        StatusCommand.class,
+        EventsCommand.class,
+        SandboxSuspendCommand.class,
+        SandboxResumeCommand.class,
     })
 public final class Sbx {
 

@@ -13,7 +13,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -27,12 +29,61 @@ final class ApiServer implements AutoCloseable {
   private static final int MAX_HEAD = 16 * 1024;
   private static final int MAX_BODY = 16 * 1024 * 1024;
 
-  /** Handles one request; returns the status and the JSON body. */
+  /** Handles one request; returns the status and the body. */
   interface Handler {
-    Response handle(String method, String path, String body);
+    Response handle(Request request);
   }
 
-  record Response(int status, String json) {}
+  /** One request: header names in lower case; the body as sent (webhook signatures cover the raw bytes). */
+  record Request(String method, String path, Map<String, String> headers, byte[] body) {
+    Request {
+      headers = Map.copyOf(headers);
+    }
+
+    String text() {
+      return new String(body, StandardCharsets.UTF_8);
+    }
+
+    String header(String name) {
+      return headers.get(name.toLowerCase(Locale.ROOT));
+    }
+  }
+
+  /**
+   * An answer: JSON by default; {@code contentType} for others (Prometheus text); a {@code stream}
+   * is sent chunked, one chunk per line, until it returns (a live event stream).
+   */
+  record Response(int status, String json, String contentType, Stream stream) {
+    Response(int status, String json) {
+      this(status, json, "application/json", null);
+    }
+
+    static Response text(int status, String text, String contentType) {
+      return new Response(status, text, contentType, null);
+    }
+
+    static Response streaming(String contentType, Stream stream) {
+      return new Response(200, "", contentType, stream);
+    }
+  }
+
+  /** Writes a streamed body line by line; returns when done or when the client went away (a write throws). */
+  interface Stream {
+    void run(LineSink sink) throws IOException;
+  }
+
+  /** Sends one line (a newline is added) as its own chunk, flushed at once. */
+  interface LineSink {
+    void line(String line) throws IOException;
+  }
+
+  /**
+   * Paths that carry their own authentication (GitHub's HMAC signature) and so are exempt from any
+   * bearer token a network listener asks for: the git webhooks.
+   */
+  static boolean ownAuthentication(String path) {
+    return path.startsWith("/v1/hooks/");
+  }
 
   private final Path socket;
   private final ServerSocketChannel server;
@@ -74,21 +125,22 @@ final class ApiServer implements AutoCloseable {
         write(out, new Response(400, "{\"error\":\"bad request line\"}"));
         return;
       }
-      int length = 0;
+      Map<String, String> headers = new HashMap<>();
       for (int i = 1; i < lines.length; i++) {
         int colon = lines[i].indexOf(':');
-        if (colon > 0 && lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT).equals("content-length")) {
-          length = Integer.parseInt(lines[i].substring(colon + 1).trim());
+        if (colon > 0) {
+          headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
         }
       }
+      int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
       if (length < 0 || length > MAX_BODY) {
         write(out, new Response(413, "{\"error\":\"body too large\"}"));
         return;
       }
-      String body = new String(in.readNBytes(length), StandardCharsets.UTF_8);
+      byte[] body = in.readNBytes(length);
       Response response;
       try {
-        response = handler.handle(requestLine[0], requestLine[1], body);
+        response = handler.handle(new Request(requestLine[0], requestLine[1], headers, body));
       } catch (RuntimeException e) {
         response = new Response(500, "{\"error\":" + quote(String.valueOf(e)) + "}");
       }
@@ -114,11 +166,31 @@ final class ApiServer implements AutoCloseable {
   }
 
   private static void write(OutputStream out, Response r) throws IOException {
+    if (r.stream() != null) {
+      writeChunked(out, r);
+      return;
+    }
     byte[] body = r.json().getBytes(StandardCharsets.UTF_8);
     String head = "HTTP/1.1 " + r.status() + " " + (r.status() < 400 ? "OK" : "Error") + "\r\n"
-        + "Content-Type: application/json\r\nContent-Length: " + body.length + "\r\nConnection: close\r\n\r\n";
+        + "Content-Type: " + r.contentType() + "\r\nContent-Length: " + body.length + "\r\nConnection: close\r\n\r\n";
     out.write(head.getBytes(StandardCharsets.ISO_8859_1));
     out.write(body);
+    out.flush();
+  }
+
+  private static void writeChunked(OutputStream out, Response r) throws IOException {
+    String head = "HTTP/1.1 " + r.status() + " OK\r\nContent-Type: " + r.contentType()
+        + "\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n";
+    out.write(head.getBytes(StandardCharsets.ISO_8859_1));
+    out.flush();
+    r.stream().run(line -> {
+      byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
+      out.write((Integer.toHexString(bytes.length) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+      out.write(bytes);
+      out.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+    });
+    out.write("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
     out.flush();
   }
 

@@ -17,7 +17,9 @@ import dev.sbx.reconciler.actuator.real.BoundSecrets;
 import dev.sbx.reconciler.actuator.real.EgressListeners;
 import dev.sbx.reconciler.actuator.real.ProxyEgressRules;
 import dev.sbx.reconciler.actuator.real.VmSandboxRuntime;
+import dev.sbx.reconciler.controller.ControllerOptions;
 import dev.sbx.reconciler.desired.DesiredJson;
+import dev.sbx.reconciler.gitops.GitOpsHost;
 import dev.sbx.reconciler.desired.EgressSpec;
 import dev.sbx.reconciler.state.SandboxRecord;
 import dev.sbx.secrets.Secrets;
@@ -62,7 +64,12 @@ import tools.jackson.databind.node.ObjectNode;
  *                                        {"exitCode","signal"?,"stdout":base64,"stderr":base64,"truncated"}
  * GET  /v1/sandboxes/NAME/logs[?startup=true] {"log"} (sbx logs)
  * POST /v1/shutdown                      stops the daemon (VMs keep running)
+ * ... and the GitOps routes of {@link GitOpsRoutes}: sources, status, events, metrics, webhooks
  * </pre>
+ *
+ * <p>It is also the GitOps controller: the sources configured with {@code sbx source add}
+ * (persisted in {@code STATE/sources.json}) are started on boot and kept converged ({@link
+ * GitOpsHost}).
  *
  * <p>Holds {@code STATE/daemon.lock} for its lifetime: a second daemon on the same state directory
  * refuses to start (exit 4). On start it re-adopts the VMs that are running: their proxy
@@ -84,10 +91,14 @@ public final class Daemon implements AutoCloseable {
   private final ReconcileService service;
   private final ApiServer server;
   private final SandboxRoutes sandboxes;
+  private final GitOpsHost gitops;
+  private final InMemoryWorld memoryWorld;
+  private final GitOpsRoutes gitopsRoutes;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final PrintStream log;
 
-  private Daemon(Path stateDir, Mode mode, PrintStream log, SandboxRuntime memoryVm) throws IOException {
+  private Daemon(Path stateDir, Mode mode, PrintStream log, SandboxRuntime memoryVm, ControllerOptions controllerOptions)
+      throws IOException {
     this.stateDir = stateDir;
     this.mode = mode;
     this.log = log;
@@ -115,8 +126,10 @@ public final class Daemon implements AutoCloseable {
     if (mode == Mode.MEMORY) {
       proxy = null;
       vm = memoryVm;
-      service = new ReconcileService(new InMemoryWorld().actuators(), reconcilerState, domains);
+      memoryWorld = new InMemoryWorld();
+      service = new ReconcileService(memoryWorld.actuators(), reconcilerState, domains);
     } else {
+      memoryWorld = null;
       BoundSecrets secrets = new BoundSecrets(stateDir.resolve("bindings.json"), catalog::find);
       CertificateAuthority ca = CertificateAuthority.loadOrCreate(stateDir.resolve("egress-ca"));
       EgressConfig config = EgressConfig.defaults().withDecisionLogFile(stateDir.resolve("egress-decisions.jsonl"));
@@ -140,6 +153,10 @@ public final class Daemon implements AutoCloseable {
       readopt(runtime, listeners);
     }
     sandboxes = new SandboxRoutes(vm);
+    gitops = new GitOpsHost(stateDir, service, new SecretStoreOnDemand(stateDir.resolve("secrets")),
+        controllerOptions, log, java.time.Clock.systemUTC());
+    gitopsRoutes = new GitOpsRoutes(gitops);
+    gitops.start(); // the configured sources, after re-adoption: the first passes see the VMs back
     server = new ApiServer(socket(stateDir), this::handle);
     log.println(Instant.now() + " sbx daemon " + ProcessHandle.current().pid() + " serving " + socket(stateDir)
         + " (" + mode.name().toLowerCase(java.util.Locale.ROOT) + " actuators)");
@@ -155,8 +172,14 @@ public final class Daemon implements AutoCloseable {
    * the {@code /v1/sandboxes} routes, which otherwise need the real runtime.
    */
   public static Daemon start(Path stateDir, Mode mode, PrintStream log, SandboxRuntime memoryVm) {
+    return start(stateDir, mode, log, memoryVm, ControllerOptions.defaults());
+  }
+
+  /** Like {@link #start(Path, Mode, PrintStream, SandboxRuntime)} with the GitOps controller's options (tests: fast backoff). */
+  public static Daemon start(Path stateDir, Mode mode, PrintStream log, SandboxRuntime memoryVm,
+      ControllerOptions controllerOptions) {
     try {
-      return new Daemon(stateDir.toAbsolutePath(), mode, log, memoryVm);
+      return new Daemon(stateDir.toAbsolutePath(), mode, log, memoryVm, controllerOptions);
     } catch (IOException e) {
       throw new DaemonException(5, "cannot start the daemon in " + stateDir + ": " + e.getMessage(), e);
     }
@@ -173,6 +196,16 @@ public final class Daemon implements AutoCloseable {
   /** The egress proxy (real mode), for tests that change rules by hand. */
   public Optional<EgressProxy> proxy() {
     return Optional.ofNullable(proxy);
+  }
+
+  /** The in-memory world (memory mode), for tests that look at or disturb it. */
+  public Optional<InMemoryWorld> memoryWorld() {
+    return Optional.ofNullable(memoryWorld);
+  }
+
+  /** The GitOps controller host (sources, status, events). */
+  public GitOpsHost gitops() {
+    return gitops;
   }
 
   /** The VM runtime (real mode), for tests that exec in a sandbox. */
@@ -206,7 +239,13 @@ public final class Daemon implements AutoCloseable {
     }
   }
 
-  private ApiServer.Response handle(String method, String path, String body) {
+  private ApiServer.Response handle(ApiServer.Request request) {
+    String method = request.method();
+    String path = request.path();
+    String body = request.text();
+    if (GitOpsRoutes.matches(method, path)) {
+      return gitopsRoutes.handle(request);
+    }
     if (SandboxRoutes.matches(path) || path.startsWith("/v1/sandboxes?")) {
       try {
         return sandboxes.handle(method, path, body);
@@ -295,6 +334,7 @@ public final class Daemon implements AutoCloseable {
     if (stopped.getCount() == 0) {
       return;
     }
+    gitops.close(); // the controller first: no reconcile is left running when the actuators go
     server.close();
     if (vm != null) {
       vm.close();

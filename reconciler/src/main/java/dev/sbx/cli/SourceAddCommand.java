@@ -1,0 +1,9 @@
+package dev.sbx.cli;
+
+import picocli.CommandLine.Command;
+
+/** {@code sbx source add dir|git NAME ...}. */
+@Command(name = "add", mixinStandardHelpOptions = true,
+    description = "Add a source (or replace the one of that name); it is reconciled at once.",
+    subcommands = {SourceAddDirCommand.class, SourceAddGitCommand.class})
+public final class SourceAddCommand {}
