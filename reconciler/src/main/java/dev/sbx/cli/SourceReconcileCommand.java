@@ -46,7 +46,8 @@ public final class SourceReconcileCommand implements Callable<Integer> {
     long deadline = System.nanoTime() + dev.sbx.reconciler.gitops.SourceConfig.parseInterval(timeout).toNanos();
     while (true) {
       JsonNode source = find(cli.call("GET", "/v1/status", ""));
-      String handled = GitOpsCli.text(source, "lastHandledAt");
+      // a pass that started after the request (one already running may have fetched before the push)
+      String handled = GitOpsCli.text(source, "lastHandledStartedAt");
       if (!handled.isEmpty() && !Instant.parse(handled).isBefore(requested)) {
         JsonNode ready = StatusCommand.condition(source, "Ready");
         boolean ok = ready != null && GitOpsCli.text(ready, "status").equals("True");

@@ -83,6 +83,8 @@ public final class GitOpsHost implements AutoCloseable {
   private final Set<String> suspendedSandboxes = ConcurrentHashMap.newKeySet();
   private final Map<String, DesiredState> lastDesired = new ConcurrentHashMap<>();
   private final Map<String, Instant> lastHandled = new ConcurrentHashMap<>();
+  private final Map<String, Instant> passStarted = new ConcurrentHashMap<>();
+  private final Map<String, Instant> lastPassStarted = new ConcurrentHashMap<>();
 
   /**
    * @param secrets the secret store (git credentials, webhook keys), opened when first needed
@@ -287,6 +289,8 @@ public final class GitOpsHost implements AutoCloseable {
           () -> n.putNull("lastFetchedAt"));
       Optional.ofNullable(lastHandled.get(id)).ifPresentOrElse(t -> n.put("lastHandledAt", t.toString()),
           () -> n.putNull("lastHandledAt"));
+      Optional.ofNullable(lastPassStarted.get(id)).ifPresentOrElse(t -> n.put("lastHandledStartedAt", t.toString()),
+          () -> n.putNull("lastHandledStartedAt"));
       ArrayNode conditions = n.putArray("conditions");
       s.ifPresent(x -> x.conditions().forEach(cond -> conditions.add(StatusJson.condition(cond))));
     }
@@ -474,9 +478,14 @@ public final class GitOpsHost implements AutoCloseable {
   private void onEvent(ControllerEvent event) {
     String id = sourceIdOf(event);
     String name = id == null ? null : nameById.getOrDefault(id, id);
+    if (event instanceof ControllerEvent.ConditionChanged c && c.condition().type().equals("Reconciling")
+        && c.condition().isTrue()) {
+      passStarted.put(id, event.at()); // every pass begins by setting Reconciling=True (cleared at its end)
+    }
     if (event instanceof ControllerEvent.Reconciled || event instanceof ControllerEvent.ReconcileFailed
         || event instanceof ControllerEvent.FetchFailed) {
       lastHandled.put(id, event.at());
+      lastPassStarted.put(id, passStarted.getOrDefault(id, event.at()));
     }
     if (name != null) {
       metrics.on(event, name);
