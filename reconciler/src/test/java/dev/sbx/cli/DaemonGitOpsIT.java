@@ -382,6 +382,18 @@ class DaemonGitOpsIT {
     assertEquals(2, sbx("source", "rm", "local").exitCode(), "unknown source: exit 2");
   }
 
+  @Test
+  void aDamagedSourcesFileStopsTheDaemonWithOneMessage() throws Exception {
+    daemon.close();
+    Files.writeString(state.resolve("sources.json"), "{\"sources\":[{\"name\":\"x\"}]}");
+    var e = org.junit.jupiter.api.Assertions.assertThrows(dev.sbx.reconciler.daemon.DaemonException.class,
+        this::startDaemon);
+    assertEquals(5, e.exitCode());
+    assertTrue(e.getMessage().contains("sources.json"), e.getMessage());
+    Files.delete(state.resolve("sources.json"));
+    daemon = startDaemon(); // the lock was released
+  }
+
   static void copyTree(Path from, Path to) throws Exception {
     try (var walk = Files.walk(from)) {
       for (Path p : walk.toList()) {

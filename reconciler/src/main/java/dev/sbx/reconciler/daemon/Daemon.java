@@ -156,10 +156,30 @@ public final class Daemon implements AutoCloseable {
     gitops = new GitOpsHost(stateDir, service, new SecretStoreOnDemand(stateDir.resolve("secrets")),
         controllerOptions, log, java.time.Clock.systemUTC());
     gitopsRoutes = new GitOpsRoutes(gitops);
-    gitops.start(); // the configured sources, after re-adoption: the first passes see the VMs back
+    try {
+      gitops.start(); // the configured sources, after re-adoption: the first passes see the VMs back
+    } catch (dev.sbx.reconciler.state.StateFormatException e) {
+      gitops.close();
+      if (proxy != null) {
+        proxy.close();
+        vm.close();
+      }
+      releaseLock();
+      throw new DaemonException(5, e.getMessage(), e);
+    }
     server = new ApiServer(socket(stateDir), this::handle);
     log.println(Instant.now() + " sbx daemon " + ProcessHandle.current().pid() + " serving " + socket(stateDir)
         + " (" + mode.name().toLowerCase(java.util.Locale.ROOT) + " actuators)");
+  }
+
+  private void releaseLock() {
+    try {
+      Files.deleteIfExists(pidFile(stateDir));
+      lock.release();
+      lockChannel.close();
+    } catch (IOException ignored) {
+      // the OS releases the lock when the process ends
+    }
   }
 
   /** Starts a daemon on {@code stateDir}; {@link DaemonException} when another one holds it. */

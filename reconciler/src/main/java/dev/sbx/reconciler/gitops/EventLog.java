@@ -35,6 +35,7 @@ public final class EventLog implements AutoCloseable {
   /** One event as stored: its sequence number, time and JSON line. */
   public record Entry(long seq, Instant at, String json) {}
 
+  private static final Entry CLOSED = new Entry(-1, Instant.EPOCH, "");
   private final Function<String, Optional<String>> sourceName;
   private final Deque<Entry> recent = new ArrayDeque<>();
   private final List<BlockingQueue<Entry>> subscribers = new CopyOnWriteArrayList<>();
@@ -93,7 +94,11 @@ public final class EventLog implements AutoCloseable {
         queue.removeIf(x -> x.seq() <= e.seq());
         return Optional.of(e);
       }
-      return closed ? Optional.empty() : Optional.ofNullable(queue.poll(timeoutMillis, TimeUnit.MILLISECONDS));
+      if (closed) {
+        return Optional.empty();
+      }
+      Entry e = queue.poll(timeoutMillis, TimeUnit.MILLISECONDS);
+      return e == null || e == CLOSED ? Optional.empty() : Optional.of(e);
     }
 
     public boolean open() {
@@ -106,9 +111,11 @@ public final class EventLog implements AutoCloseable {
     }
   }
 
+  /** Ends every subscription (their waits return at once). */
   @Override
   public void close() {
     closed = true;
+    subscribers.forEach(q -> q.offer(CLOSED));
   }
 
   private String toJson(long seq, ControllerEvent event) {
