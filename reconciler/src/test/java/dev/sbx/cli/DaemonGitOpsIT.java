@@ -383,6 +383,23 @@ class DaemonGitOpsIT {
   }
 
   @Test
+  void daemonShorthandsAddWatchAndGitSources() throws Exception {
+    String c1 = fleet.policy("team", "deny-all", "api.github.com:443").sandbox("dev", "team").commit("dev");
+    Path dir = Files.createDirectories(tmp.resolve("watched"));
+    CliRun run = sbx("daemon", "--watch", dir.toString(), "--git", fleet.url());
+    assertEquals(0, run.exitCode(), run.err());
+    JsonNode watch = source("watch");
+    assertEquals("dir", watch.get("kind").asString());
+    assertEquals(dir.toString(), watch.get("path").asString());
+    JsonNode git = source("git");
+    assertEquals(fleet.url(), git.get("url").asString());
+    assertEquals("main", git.get("ref").asString());
+    assertEquals("1m", git.get("interval").asString());
+    Await.until(DEADLINE, () -> source("git").get("fetchedRevision").asString().equals(c1),
+        () -> source("git").toString());
+  }
+
+  @Test
   void aDamagedSourcesFileStopsTheDaemonWithOneMessage() throws Exception {
     daemon.close();
     Files.writeString(state.resolve("sources.json"), "{\"sources\":[{\"name\":\"x\"}]}");
