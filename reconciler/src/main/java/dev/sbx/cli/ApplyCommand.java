@@ -13,7 +13,12 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code sbx apply -f DIR [--prune] [--dry-run] [-o json]} or {@code sbx apply PLAN.json}. */
-@Command(name = "apply", mixinStandardHelpOptions = true,
+@Command(footerHeading = "%nExamples:%n",
+    footer = {
+        "  sbx apply -f examples/quickstart          # converge what runs with the directory",
+        "  sbx apply -f gitops --prune --dry-run     # show what a pruning apply would do",
+        "  sbx apply plan.json                       # apply exactly a saved plan (refused when stale)"},
+    name = "apply", mixinStandardHelpOptions = true,
     description = {"Make the world match a directory (-f DIR), or apply exactly a saved plan (PLAN).",
         "Exit codes: 0 applied, 2 invalid input or stale plan, 3 partial failure, 4 lock held, 5 environment."})
 public final class ApplyCommand implements Callable<Integer> {
@@ -44,7 +49,7 @@ public final class ApplyCommand implements Callable<Integer> {
       }
       String body = tools.jackson.databind.json.JsonMapper.shared().createObjectNode().put("plan", text)
           .put("kitAllows", cli.kitAllows).toString();
-      o = ReconcileCli.post(cli.stateDir(), "/v1/apply-plan", body);
+      o = cli.post("/v1/apply-plan", body);
     } else {
       o = cli.call("/v1/apply", cli.request("json".equals(output), false, dryRun));
     }

@@ -8,7 +8,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code sbx diff -f DIR [--exit-code] [-o json]}: what apply would change, drift included. */
-@Command(name = "diff", mixinStandardHelpOptions = true,
+@Command(footerHeading = "%nExamples:%n",
+    footer = {
+        "  sbx diff -f gitops                        # what apply would change",
+        "  sbx diff -f gitops --exit-code            # CI: exit 1 when anything differs",
+        "  sbx diff -f gitops -o json"},
+    name = "diff", mixinStandardHelpOptions = true,
     description = {"Show what 'sbx apply -f DIR' would change, including drift made by hand.",
         "Exit codes: 0 in sync, 1 changes or drift (with --exit-code), 2 invalid input, 4 lock held, 5 environment."})
 public final class DiffCommand implements Callable<Integer> {

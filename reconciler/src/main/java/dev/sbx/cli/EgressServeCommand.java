@@ -27,7 +27,11 @@ import picocli.CommandLine.Spec;
  * stored secret (built-in services and custom secrets) are TLS-intercepted and the credential is
  * injected; clients must trust the CA printed by {@code sbx egress ca}.
  */
-@Command(name = "serve", mixinStandardHelpOptions = true,
+@Command(footerHeading = "%nExamples:%n",
+    footer = {
+        "  sbx egress serve --policy policy.yaml --listen 127.0.0.1:3128",
+        "  sbx egress serve --policy policy.yaml --secrets --log decisions.jsonl"},
+    name = "serve", mixinStandardHelpOptions = true,
     description = "Run the egress proxy standalone until interrupted; --secrets injects stored credentials.")
 public final class EgressServeCommand implements Callable<Integer> {
 

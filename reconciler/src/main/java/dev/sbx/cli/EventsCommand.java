@@ -17,7 +17,12 @@ import tools.jackson.databind.ObjectMapper;
  * happen (the daemon keeps the newest 1,000 for {@code --since}). {@code -o json} prints the JSON
  * lines of {@code GET /v1/events} unchanged.
  */
-@Command(name = "events", mixinStandardHelpOptions = true,
+@Command(footerHeading = "%nExamples:%n",
+    footer = {
+        "  sbx events",
+        "  sbx events --since 10m --no-follow",
+        "  sbx events -o json"},
+    name = "events", mixinStandardHelpOptions = true,
     description = {"Stream the GitOps controller's events (fetches, reconciles, failures, conditions, suspends).",
         "Runs until interrupted unless --no-follow."})
 public final class EventsCommand implements Callable<Integer> {

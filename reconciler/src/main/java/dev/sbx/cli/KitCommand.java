@@ -5,6 +5,10 @@ import picocli.CommandLine.Command;
 
 /** {@code sbx kit}: work with kit directories (validate, render). */
 @Command(
+    footerHeading = "%nExamples:%n",
+    footer = {
+        "  sbx kit validate ./kits/rust",
+        "  sbx kit render ./kits/rust ./kits/node --agent claude"},
     name = "kit",
     mixinStandardHelpOptions = true,
     versionProvider = SbxVersion.class,

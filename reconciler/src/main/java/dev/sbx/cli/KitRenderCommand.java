@@ -25,7 +25,12 @@ import picocli.CommandLine.Spec;
  * ({@code dev.sbx.reconciler.merge}) and printed as the effective kit. Nothing is printed unless
  * every kit loads and the stack merges.
  */
-@Command(name = "render", mixinStandardHelpOptions = true, versionProvider = SbxVersion.class,
+@Command(footerHeading = "%nExamples:%n",
+    footer = {
+        "  sbx kit render ./kits/rust                # one kit, canonical form",
+        "  sbx kit render ./kits/rust ./kits/node --agent claude --explain",
+        "  sbx kit render ./kits/rust -o json"},
+    name = "render", mixinStandardHelpOptions = true, versionProvider = SbxVersion.class,
     description = "Print a kit, or a stack of kits merged into one, in canonical schemaVersion "
         + "\"2\" form.")
 final class KitRenderCommand implements Callable<Integer> {

@@ -19,7 +19,11 @@ import picocli.CommandLine.Spec;
  * and reports every problem as {@code FILE:LINE:COL: message}. Exit 0 when all are valid, 2
  * otherwise. Every path is checked, even after a failure.
  */
-@Command(name = "validate", mixinStandardHelpOptions = true, versionProvider = SbxVersion.class,
+@Command(footerHeading = "%nExamples:%n",
+    footer = {
+        "  sbx kit validate ./kits/rust ./kits/node",
+        "  sbx kit validate \"git+https://github.com/org/kits.git#ref=v1&dir=node\""},
+    name = "validate", mixinStandardHelpOptions = true, versionProvider = SbxVersion.class,
     description = "Check kits: a directory, spec file, .zip, or git+https|ssh|file://...#ref=&dir=.")
 final class KitValidateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

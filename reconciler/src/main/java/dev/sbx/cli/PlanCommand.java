@@ -14,7 +14,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code sbx plan -f DIR [-o json|FILE]}: the plan; saved to FILE for {@code sbx apply FILE}. */
-@Command(name = "plan", mixinStandardHelpOptions = true,
+@Command(footerHeading = "%nExamples:%n",
+    footer = {
+        "  sbx plan -f gitops                        # human-readable plan",
+        "  sbx plan -f gitops -o plan.json           # save it; then: sbx apply plan.json",
+        "  sbx plan -f gitops -o json"},
+    name = "plan", mixinStandardHelpOptions = true,
     description = {"Compute the plan for a directory: '-o json' prints the stable JSON form,",
         "'-o FILE' saves it for 'sbx apply FILE' (which applies exactly it, or refuses a stale one)."})
 public final class PlanCommand implements Callable<Integer> {

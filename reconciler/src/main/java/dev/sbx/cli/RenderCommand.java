@@ -26,7 +26,12 @@ import picocli.CommandLine.Spec;
  * NetworkPolicy applied. Documents are printed sorted by sandbox name (YAML: a multi-document
  * stream; JSON: one document after the other). Nothing is printed unless all of DIR loads.
  */
-@Command(name = "render", mixinStandardHelpOptions = true,
+@Command(footerHeading = "%nExamples:%n",
+    footer = {
+        "  sbx render -f examples/quickstart",
+        "  sbx render -f gitops --sandbox api-dev --explain",
+        "  sbx render -f gitops -o json"},
+    name = "render", mixinStandardHelpOptions = true,
     description = "Print the effective spec of the Sandbox manifests in a directory.")
 final class RenderCommand implements Callable<Integer> {
   enum Format { yaml, json }

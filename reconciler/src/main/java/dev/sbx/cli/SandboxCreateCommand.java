@@ -1,5 +1,7 @@
 package dev.sbx.cli;
 
+import dev.sbx.cli.output.Progress;
+import dev.sbx.cli.output.Terminals;
 import dev.sbx.vm.api.SandboxException;
 import dev.sbx.vm.api.SandboxInfo;
 import dev.sbx.vm.api.SandboxSpec;
@@ -19,7 +21,11 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code sbx create AGENT [PATH]}: creates and starts a sandbox with PATH as its workspace. */
-@Command(name = "create", description = "Create and start a sandbox for AGENT with PATH (default: .) as workspace.")
+@Command(footerHeading = "%nExamples:%n",
+    footer = {
+        "  sbx create shell ~/src/api --name api-dev --cpus 2 -m 2g",
+        "  sbx create shell                          # the current directory as workspace"},
+    name = "create", description = "Create and start a sandbox for AGENT with PATH (default: .) as workspace.")
 final class SandboxCreateCommand implements Callable<Integer> {
   static final String SHELL = "shell";
 
@@ -82,7 +88,11 @@ final class SandboxCreateCommand implements Callable<Integer> {
     try (var runtime = SandboxRuntimes.open()) {
       runtime.create(sandboxSpec);
       long started = System.nanoTime();
-      SandboxInfo info = runtime.start(sandbox);
+      SandboxInfo info;
+      try (Progress boot = Progress.start(err, Terminals.stderrIsTerminal(), "booting " + sandbox)) {
+        info = runtime.start(sandbox);
+        boot.done(info.state().name().toLowerCase(Locale.ROOT));
+      }
       spec.commandLine().getOut().printf("%s %s (ready in %.1f s)%n", info.name(), info.state().name().toLowerCase(
           Locale.ROOT), (System.nanoTime() - started) / 1e9);
       for (String failure : info.failures()) {

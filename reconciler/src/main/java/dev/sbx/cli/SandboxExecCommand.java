@@ -27,7 +27,12 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code sbx exec SANDBOX -- CMD...}: runs a command as the sandbox user; its exit code is ours.
  * Through the daemon when one runs for the state directory (buffered), else on the runtime directly.
  */
-@Command(name = "exec", description = "Run a command in a running sandbox; its exit code is passed through.")
+@Command(footerHeading = "%nExamples:%n",
+    footer = {
+        "  sbx exec api-dev -- id -u",
+        "  sbx exec -u api-dev -- apt-get install -y jq   # as root",
+        "  echo hi | sbx exec -i api-dev -- cat"},
+    name = "exec", description = "Run a command in a running sandbox; its exit code is passed through.")
 final class SandboxExecCommand implements Callable<Integer> {
   private static final int MAX_STDIN = 8 * 1024 * 1024;
   @Spec CommandSpec spec;
@@ -45,10 +50,11 @@ final class SandboxExecCommand implements Callable<Integer> {
   boolean root;
 
   @Mixin SbxLocations locations;
+  @Mixin RemoteOptions remote;
 
   @Override
   public Integer call() throws Exception {
-    Optional<DaemonSandboxes> daemon = DaemonSandboxes.running(locations);
+    Optional<DaemonSandboxes> daemon = DaemonSandboxes.running(locations, remote);
     if (daemon.isPresent()) {
       return throughDaemon(daemon.get());
     }

@@ -10,7 +10,11 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code sbx logs SANDBOX}: the guest console of the current or last boot. */
-@Command(name = "logs", description = "Show a sandbox's console log (or, with --startup, its kit startup output).")
+@Command(footerHeading = "%nExamples:%n",
+    footer = {
+        "  sbx logs api-dev                          # the console log",
+        "  sbx logs api-dev --startup                # kit install and startup output"},
+    name = "logs", description = "Show a sandbox's console log (or, with --startup, its kit startup output).")
 final class SandboxLogsCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -21,10 +25,11 @@ final class SandboxLogsCommand implements Callable<Integer> {
   boolean startup;
 
   @Mixin SbxLocations locations;
+  @Mixin RemoteOptions remote;
 
   @Override
   public Integer call() {
-    var daemon = DaemonSandboxes.running(locations);
+    var daemon = DaemonSandboxes.running(locations, remote);
     if (daemon.isPresent()) {
       String path = "/v1/sandboxes/" + name + "/logs" + (startup ? "?startup=true" : "");
       spec.commandLine().getOut().print(daemon.get().call("GET", path, "").get("log").asString());

@@ -11,7 +11,11 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code sbx rm SANDBOX...}: stops and removes everything the sandbox had (not the workspace). */
-@Command(name = "rm", description = "Remove sandboxes: VM, disk, sockets and logs (the workspace stays).")
+@Command(footerHeading = "%nExamples:%n",
+    footer = {
+        "  sbx rm api-dev",
+        "  sbx rm api-dev web"},
+    name = "rm", description = "Remove sandboxes: VM, disk, sockets and logs (the workspace stays).")
 final class SandboxRemoveCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -19,10 +23,11 @@ final class SandboxRemoveCommand implements Callable<Integer> {
   List<String> names;
 
   @Mixin SbxLocations locations;
+  @Mixin RemoteOptions remote;
 
   @Override
   public Integer call() {
-    var daemon = DaemonSandboxes.running(locations);
+    var daemon = DaemonSandboxes.running(locations, remote);
     if (daemon.isPresent()) {
       for (String name : names) {
         daemon.get().call("DELETE", "/v1/sandboxes/" + name, "");

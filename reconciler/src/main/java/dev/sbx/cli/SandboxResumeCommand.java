@@ -11,7 +11,10 @@ import picocli.CommandLine.Spec;
 /**
  * {@code sbx resume SANDBOX...}: undoes {@code sbx suspend}; the sandboxes are reconciled at once.
  */
-@Command(name = "resume", mixinStandardHelpOptions = true,
+@Command(footerHeading = "%nExamples:%n",
+    footer = {
+        "  sbx resume dev"},
+    name = "resume", mixinStandardHelpOptions = true,
     description = "Resume GitOps reconciliation of suspended sandboxes; they are reconciled at once.")
 public final class SandboxResumeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

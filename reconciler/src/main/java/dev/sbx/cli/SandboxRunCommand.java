@@ -32,7 +32,11 @@ import picocli.CommandLine.Spec;
  * to the agent's entrypoint (for {@code shell}: a login shell) on a pseudo-terminal when sbx runs
  * in one. The exit code is the entrypoint's.
  */
-@Command(name = "run", description = "Create the sandbox if needed, start it, and attach to its agent (a shell).")
+@Command(footerHeading = "%nExamples:%n",
+    footer = {
+        "  sbx run shell ~/src/api                   # create if needed, start, attach a shell",
+        "  sbx run shell . --name scratch --cpus 2 -m 2g"},
+    name = "run", description = "Create the sandbox if needed, start it, and attach to its agent (a shell).")
 final class SandboxRunCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

@@ -11,7 +11,11 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code sbx stop SANDBOX...}: graceful stop; disk and workspace stay. */
-@Command(name = "stop", description = "Stop sandboxes; their disks stay for the next start.")
+@Command(footerHeading = "%nExamples:%n",
+    footer = {
+        "  sbx stop api-dev",
+        "  sbx stop api-dev web"},
+    name = "stop", description = "Stop sandboxes; their disks stay for the next start.")
 final class SandboxStopCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -19,10 +23,11 @@ final class SandboxStopCommand implements Callable<Integer> {
   List<String> names;
 
   @Mixin SbxLocations locations;
+  @Mixin RemoteOptions remote;
 
   @Override
   public Integer call() {
-    var daemon = DaemonSandboxes.running(locations);
+    var daemon = DaemonSandboxes.running(locations, remote);
     if (daemon.isPresent()) {
       for (String name : names) {
         daemon.get().call("POST", "/v1/sandboxes/" + name + "/stop", "");

@@ -13,7 +13,10 @@ import picocli.CommandLine.Spec;
  * updated, replaced, drift-corrected nor pruned) until {@code sbx resume}; kept across daemon
  * restarts. Sources are suspended with {@code sbx source suspend NAME}.
  */
-@Command(name = "suspend", mixinStandardHelpOptions = true,
+@Command(footerHeading = "%nExamples:%n",
+    footer = {
+        "  sbx suspend dev"},
+    name = "suspend", mixinStandardHelpOptions = true,
     description = {"Suspend GitOps reconciliation of sandboxes (no update, no drift correction, no prune)",
         "until sbx resume. Suspend a whole source with sbx source suspend NAME."})
 public final class SandboxSuspendCommand implements Callable<Integer> {

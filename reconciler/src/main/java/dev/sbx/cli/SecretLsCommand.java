@@ -7,7 +7,8 @@ import dev.sbx.secrets.api.SecretEntry;
 import dev.sbx.secrets.api.SecretKind;
 import dev.sbx.secrets.api.SecretStore;
 import dev.sbx.secrets.api.ServiceDefinition;
-import java.io.PrintWriter;
+import dev.sbx.cli.output.OutputFormatOption;
+import dev.sbx.cli.output.Table;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,11 +23,16 @@ import picocli.CommandLine.Spec;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * {@code sbx secret ls [-g | SANDBOX] [-o json]}. Never prints a value: long values show their first
+ * {@code sbx secret ls [-g | SANDBOX] [-o table|json|yaml]}. Never prints a value: long values show their first
  * and last 4 characters ({@code ghp_****...****43qy}, as Docker does), values under 20 characters
  * only {@code ********}.
  */
-@Command(name = "ls", mixinStandardHelpOptions = true, description = "List stored secrets (values masked, never printed).")
+@Command(footerHeading = "%nExamples:%n",
+    footer = {
+        "  sbx secret ls                             # every secret, values masked",
+        "  sbx secret ls -g -o json",
+        "  sbx secret ls api-dev                     # what this sandbox sees"},
+    name = "ls", mixinStandardHelpOptions = true, description = "List stored secrets (values masked, never printed).")
 public final class SecretLsCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
@@ -38,8 +44,7 @@ public final class SecretLsCommand implements Callable<Integer> {
   @Parameters(arity = "0..1", paramLabel = "SANDBOX", description = "Only the secrets this sandbox sees")
   String sandbox;
 
-  @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", description = "text (default) or json")
-  String output = "text";
+  @Mixin OutputFormatOption output;
 
   @Override
   public Integer call() throws Exception {
@@ -65,25 +70,21 @@ public final class SecretLsCommand implements Callable<Integer> {
       }
       rows.add(row);
     }
-    PrintWriter out = spec.commandLine().getOut();
-    if ("json".equals(output)) {
-      out.println(JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(rows));
-    } else if ("text".equals(output)) {
-      out.printf("%-12s %-8s %-20s %-28s %s%n", "SCOPE", "TYPE", "NAME", "SECRET", "DETAIL");
-      for (Map<String, Object> r : rows) {
-        String scopeText = "global".equals(r.get("scope")) ? "(global)" : (String) r.get("scope");
-        String hostList = String.join(",", castList(r.get("hosts")));
-        String detail = r.containsKey("placeholder")
-            ? "env=" + r.get("env") + " placeholder=" + r.get("placeholder") + " hosts=" + hostList
-            : "domains=" + hostList;
-        out.printf("%-12s %-8s %-20s %-28s %s%n", scopeText, r.get("type"), r.get("name"), r.get("secret"), detail);
-      }
-    } else {
-      spec.commandLine().getErr().println("sbx: unknown output format '" + output + "'\n  hint: use -o text or -o json");
-      return 2;
-    }
-    out.flush();
+    output.print(JsonMapper.builder().build().valueToTree(rows), () -> table(rows));
     return 0;
+  }
+
+  private static Table table(List<Map<String, Object>> rows) {
+    Table table = Table.withHeader("SCOPE", "TYPE", "NAME", "SECRET", "DETAIL");
+    for (Map<String, Object> r : rows) {
+      String scopeText = "global".equals(r.get("scope")) ? "(global)" : (String) r.get("scope");
+      String hostList = String.join(",", castList(r.get("hosts")));
+      String detail = r.containsKey("placeholder")
+          ? "env=" + r.get("env") + " placeholder=" + r.get("placeholder") + " hosts=" + hostList
+          : "domains=" + hostList;
+      table.row(scopeText, r.get("type"), r.get("name"), r.get("secret"), detail);
+    }
+    return table;
   }
 
   @SuppressWarnings("unchecked")

@@ -15,7 +15,11 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code sbx secret rm [-g | SANDBOX] NAME} or {@code --placeholder P}. */
-@Command(name = "rm", mixinStandardHelpOptions = true,
+@Command(footerHeading = "%nExamples:%n",
+    footer = {
+        "  sbx secret rm -g github",
+        "  sbx secret rm api-dev MY_TOKEN"},
+    name = "rm", mixinStandardHelpOptions = true,
     description = "Remove a secret: a service id, a custom secret's env var name, or the custom secret with --placeholder.")
 public final class SecretRmCommand implements Callable<Integer> {
 

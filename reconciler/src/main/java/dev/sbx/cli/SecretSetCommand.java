@@ -18,9 +18,13 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code sbx secret set [-g | SANDBOX] SERVICE}: the value comes from stdin or a no-echo prompt. */
-@Command(name = "set", mixinStandardHelpOptions = true,
+@Command(footerHeading = "%nExamples:%n",
+    footer = {
+        "  printf %%s \"$TOKEN\" | sbx secret set -g github",
+        "  sbx secret set api-dev anthropic          # prompts without echo"},
+    name = "set", mixinStandardHelpOptions = true,
     description = {"Store the secret of a service (anthropic, openai, github, ... or a kit's service id).",
-        "The value is read from stdin (printf %s \"$TOKEN\" | sbx secret set -g github), or prompted for without echo."})
+        "The value is read from stdin (printf %%s \"$TOKEN\" | sbx secret set -g github), or prompted for without echo."})
 public final class SecretSetCommand implements Callable<Integer> {
 
   static final String USAGE = "sbx secret set [-g | SANDBOX] SERVICE";

@@ -19,7 +19,11 @@ import picocli.CommandLine.Spec;
  * {@code sbx secret set-custom [-g | SANDBOX] --host H [--host H2] --env NAME [--placeholder P]}:
  * prints the placeholder the sandbox will see in NAME.
  */
-@Command(name = "set-custom", mixinStandardHelpOptions = true,
+@Command(footerHeading = "%nExamples:%n",
+    footer = {
+        "  printf %%s \"$KEY\" | sbx secret set-custom -g --env MY_API_KEY --host api.example.com",
+        "  sbx secret set-custom api-dev --env MY_TOKEN --host example.com"},
+    name = "set-custom", mixinStandardHelpOptions = true,
     description = {"Store a custom secret: the sandbox sees a placeholder in --env, and the proxy replaces it with the",
         "real value (read from stdin or prompted) only in requests to the --host hosts. Prints the placeholder."})
 public final class SecretSetCustomCommand implements Callable<Integer> {

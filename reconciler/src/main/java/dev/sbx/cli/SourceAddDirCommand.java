@@ -11,7 +11,11 @@ import picocli.CommandLine.Spec;
 import tools.jackson.databind.json.JsonMapper;
 
 /** {@code sbx source add dir NAME --path DIR [--interval 5m]}. */
-@Command(name = "dir", mixinStandardHelpOptions = true,
+@Command(footerHeading = "%nExamples:%n",
+    footer = {
+        "  sbx source add dir local --path ./gitops",
+        "  sbx source add dir local --path ./gitops --interval 1m   # resync every minute"},
+    name = "dir", mixinStandardHelpOptions = true,
     description = {"Watch a local directory of manifests: every change (debounced 200 ms) is applied,",
         "and every --interval the daemon re-checks and corrects drift."})
 public final class SourceAddDirCommand implements Callable<Integer> {

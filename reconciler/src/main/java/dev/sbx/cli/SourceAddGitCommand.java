@@ -13,9 +13,14 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code sbx source add git NAME --url URL [--ref REF] [--path SUBDIR] [--interval 1m] [--secret S]
  * [--webhook-secret-from S]}.
  */
-@Command(name = "git", mixinStandardHelpOptions = true,
+@Command(footerHeading = "%nExamples:%n",
+    footer = {
+        "  sbx source add git fleet --url https://github.com/org/fleet.git --path gitops",
+        "  sbx source add git fleet --url https://github.com/org/fleet.git --ref tag:v1 --secret github",
+        "  sbx source add git fleet --url https://github.com/org/fleet.git --webhook-secret-from fleet-hook"},
+    name = "git", mixinStandardHelpOptions = true,
     description = {"Follow a git repository (https, ssh, git@host:path, file URLs): fetched every --interval",
-        "(±10 % jitter), at once on a webhook (POST /v1/hooks/git/NAME) or sbx source reconcile NAME."})
+        "(±10 %% jitter), at once on a webhook (POST /v1/hooks/git/NAME) or sbx source reconcile NAME."})
 public final class SourceAddGitCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin SbxLocations locations;

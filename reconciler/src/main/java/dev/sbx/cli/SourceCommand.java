@@ -3,7 +3,12 @@ package dev.sbx.cli;
 import picocli.CommandLine.Command;
 
 /** {@code sbx source add|ls|rm|suspend|resume|reconcile}: the GitOps sources the daemon keeps converged. */
-@Command(name = "source", mixinStandardHelpOptions = true,
+@Command(footerHeading = "%nExamples:%n",
+    footer = {
+        "  sbx source add git fleet --url https://github.com/org/fleet.git --path gitops",
+        "  sbx source ls",
+        "  sbx source reconcile fleet"},
+    name = "source", mixinStandardHelpOptions = true,
     description = {"Manage GitOps sources: local directories and git repositories the daemon watches",
         "and keeps converged (like Flux's GitRepository + Kustomization). Configuration is kept in",
         "STATE/sources.json; the daemon starts every source when it starts."},

@@ -11,7 +11,11 @@ import picocli.CommandLine.Spec;
 import tools.jackson.databind.JsonNode;
 
 /** {@code sbx source ls [-o json|yaml]}: the sources with their readiness and revisions. */
-@Command(name = "ls", aliases = "list", mixinStandardHelpOptions = true, description = "List the sources.")
+@Command(footerHeading = "%nExamples:%n",
+    footer = {
+        "  sbx source ls",
+        "  sbx source ls -o yaml"},
+    name = "ls", aliases = "list", mixinStandardHelpOptions = true, description = "List the sources.")
 public final class SourceListCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin SbxLocations locations;

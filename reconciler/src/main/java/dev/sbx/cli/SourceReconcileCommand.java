@@ -16,7 +16,11 @@ import tools.jackson.databind.JsonNode;
  * backoff (like {@code flux reconcile source git NAME --with-source}); waits for that pass and exits
  * 0 when the source is Ready, 3 when the pass failed (its reason and message are printed).
  */
-@Command(name = "reconcile", mixinStandardHelpOptions = true,
+@Command(footerHeading = "%nExamples:%n",
+    footer = {
+        "  sbx source reconcile fleet",
+        "  sbx source reconcile fleet --no-wait"},
+    name = "reconcile", mixinStandardHelpOptions = true,
     description = {"Fetch and apply a source now (skipping any backoff) and wait for the result:",
         "exit 0 when Ready, 3 when the pass failed."})
 public final class SourceReconcileCommand implements Callable<Integer> {

@@ -10,7 +10,11 @@ import picocli.CommandLine.Spec;
 import tools.jackson.databind.JsonNode;
 
 /** {@code sbx source rm NAME [--prune]}. */
-@Command(name = "rm", aliases = "remove", mixinStandardHelpOptions = true,
+@Command(footerHeading = "%nExamples:%n",
+    footer = {
+        "  sbx source rm fleet          # its sandboxes keep running",
+        "  sbx source rm fleet --prune  # and deletes them"},
+    name = "rm", aliases = "remove", mixinStandardHelpOptions = true,
     description = {"Stop following a source. Its sandboxes keep running unless --prune, which deletes every",
         "sandbox the source created (as Flux garbage-collects a deleted Kustomization)."})
 public final class SourceRemoveCommand implements Callable<Integer> {

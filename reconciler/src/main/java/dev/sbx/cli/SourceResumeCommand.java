@@ -8,7 +8,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code sbx source resume NAME}: reconciled again at once. */
-@Command(name = "resume", mixinStandardHelpOptions = true,
+@Command(footerHeading = "%nExamples:%n",
+    footer = {
+        "  sbx source resume fleet"},
+    name = "resume", mixinStandardHelpOptions = true,
     description = "Resume a suspended source; it is reconciled at once.")
 public final class SourceResumeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

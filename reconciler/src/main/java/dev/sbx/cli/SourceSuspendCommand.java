@@ -8,7 +8,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code sbx source suspend NAME}: no fetch, no apply, no drift correction until resumed (kept across restarts). */
-@Command(name = "suspend", mixinStandardHelpOptions = true,
+@Command(footerHeading = "%nExamples:%n",
+    footer = {
+        "  sbx source suspend fleet"},
+    name = "suspend", mixinStandardHelpOptions = true,
     description = "Suspend a source: new revisions are not applied and drift is not corrected until resumed.")
 public final class SourceSuspendCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

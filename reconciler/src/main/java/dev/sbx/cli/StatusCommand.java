@@ -15,7 +15,11 @@ import tools.jackson.databind.JsonNode;
  * Ready/Reconciling/Stalled conditions, suspended) and each sandbox a source owns (state, VM
  * state, in sync or drifted with what). The JSON is {@code GET /v1/status}.
  */
-@Command(name = "status", mixinStandardHelpOptions = true,
+@Command(footerHeading = "%nExamples:%n",
+    footer = {
+        "  sbx status",
+        "  sbx status -o json"},
+    name = "status", mixinStandardHelpOptions = true,
     description = "GitOps status: sources with their conditions and revisions; sandboxes with sync state and drift.")
 public final class StatusCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

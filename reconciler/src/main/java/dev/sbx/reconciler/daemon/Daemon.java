@@ -58,11 +58,14 @@ import tools.jackson.databind.node.ObjectNode;
  * POST /v1/apply       ReconcileRequest  Outcome (sbx apply -f DIR [--dry-run])
  * POST /v1/apply-plan  {"plan":…}        Outcome (sbx apply plan.json)
  * GET  /v1/egress/rules                  {sandbox: {default, allow, deny}} as the proxy enforces them
+ * GET  /v1/egress/decisions[?limit=N&amp;sandbox=S] {"available","decisions":[…]} newest decisions (dashboard)
  * POST /v1/egress/allow {"sandbox","rule"} adds an allow rule by hand (a future sbx policy allow)
  * GET  /v1/sandboxes                     [SandboxJson…] what the VM runtime sees (sbx ls)
  * POST /v1/sandboxes/NAME/exec {"argv","env","cwd","user":"agent|root","stdin":base64,"timeoutSeconds"}
  *                                        {"exitCode","signal"?,"stdout":base64,"stderr":base64,"truncated"}
+ * POST /v1/sandboxes/NAME/start         boots a stopped VM again (the dashboard's restart)
  * GET  /v1/sandboxes/NAME/logs[?startup=true] {"log"} (sbx logs)
+ * GET|POST|DELETE /v1/sandboxes/NAME/ports, GET /v1/ports   published ports (sbx ports; see PortRoutes)
  * POST /v1/shutdown                      stops the daemon (VMs keep running)
  * ... and the GitOps routes of {@link GitOpsRoutes}: sources, status, events, metrics, webhooks
  * </pre>
@@ -94,10 +97,29 @@ public final class Daemon implements AutoCloseable {
   private final GitOpsHost gitops;
   private final InMemoryWorld memoryWorld;
   private final GitOpsRoutes gitopsRoutes;
+  private final EgressDecisionRoutes decisions = new EgressDecisionRoutes(this::decisionLog);
+  private final PublishedPorts publishedPorts;
+  private final PortRoutes ports;
+  /** Both listeners' handler: the GitOps routes need the headers (webhook signatures), the rest the body. */
+  private final ApiServer.Handler handler = new ApiServer.Handler() {
+    @Override
+    public ApiServer.Response handle(String method, String path, String body) {
+      return Daemon.this.handle(method, path, body);
+    }
+
+    @Override
+    public ApiServer.Response handle(ApiServer.Request request) {
+      return GitOpsRoutes.matches(request.method(), request.path()) ? gitopsRoutes.handle(request)
+          : Daemon.this.handle(request.method(), request.path(), request.body());
+    }
+  };
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final PrintStream log;
+  private final RemoteApiServer remote;
+  private final String remoteFingerprint;
 
-  private Daemon(Path stateDir, Mode mode, PrintStream log, SandboxRuntime memoryVm, ControllerOptions controllerOptions)
+  private Daemon(Path stateDir, Mode mode, PrintStream log, SandboxRuntime memoryVm, Optional<RemoteListen> listen,
+      ControllerOptions controllerOptions)
       throws IOException {
     this.stateDir = stateDir;
     this.mode = mode;
@@ -167,19 +189,53 @@ public final class Daemon implements AutoCloseable {
       releaseLock();
       throw new DaemonException(5, e.getMessage(), e);
     }
-    server = new ApiServer(socket(stateDir), this::handle);
+    publishedPorts = vm == null ? null : new PublishedPorts(vm, stateDir.resolve("ports.json"), log::println).start();
+    ports = new PortRoutes(publishedPorts);
+    // The remote listener first: whoever sees the socket answer may rely on it (sbx daemon --listen).
+    RemoteApiServer r = null;
+    String fingerprint = null;
+    if (listen.isPresent()) {
+      try {
+        ServerCertificate identity = listen.get().identity(stateDir);
+        r = new RemoteApiServer(listen.get().bind(), identity, new RemoteAuth(new ApiTokens(stateDir)), handler, log);
+        fingerprint = identity.fingerprint();
+        log.println(Instant.now() + " remote API on https://" + hostPort(r.address()) + " (TLS, bearer tokens from "
+            + stateDir.resolve(ApiTokens.FILE) + "); certificate SHA-256 " + fingerprint);
+      } catch (IOException | RuntimeException e) {
+        if (proxy != null) {
+          proxy.close();
+        }
+        releaseLock();
+        throw new DaemonException(5, "cannot serve the remote API on " + listen.get().bind() + ": " + e.getMessage(), e);
+      }
+    }
+    remote = r;
+    remoteFingerprint = fingerprint;
+    try {
+      server = new ApiServer(socket(stateDir), handler);
+    } catch (IOException e) {
+      if (remote != null) {
+        remote.close();
+      }
+      throw e;
+    }
     log.println(Instant.now() + " sbx daemon " + ProcessHandle.current().pid() + " serving " + socket(stateDir)
         + " (" + mode.name().toLowerCase(java.util.Locale.ROOT) + " actuators)");
   }
 
-  private void releaseLock() {
-    try {
-      Files.deleteIfExists(pidFile(stateDir));
-      lock.release();
-      lockChannel.close();
-    } catch (IOException ignored) {
-      // the OS releases the lock when the process ends
-    }
+  private static String hostPort(java.net.InetSocketAddress a) {
+    String host = a.getHostString();
+    return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
+  }
+
+  /** Where the remote API listens ({@code --listen}), with its real port. */
+  public Optional<java.net.InetSocketAddress> remoteAddress() {
+    return Optional.ofNullable(remote).map(RemoteApiServer::address);
+  }
+
+  /** The SHA-256 fingerprint of the remote API's certificate (what clients may pin). */
+  public Optional<String> remoteFingerprint() {
+    return Optional.ofNullable(remoteFingerprint);
   }
 
   /** Starts a daemon on {@code stateDir}; {@link DaemonException} when another one holds it. */
@@ -192,14 +248,26 @@ public final class Daemon implements AutoCloseable {
    * the {@code /v1/sandboxes} routes, which otherwise need the real runtime.
    */
   public static Daemon start(Path stateDir, Mode mode, PrintStream log, SandboxRuntime memoryVm) {
-    return start(stateDir, mode, log, memoryVm, ControllerOptions.defaults());
+    return start(stateDir, mode, log, memoryVm, Optional.empty());
+  }
+
+  /** Like {@link #start(Path, Mode, PrintStream, SandboxRuntime)}, also serving the remote API when {@code listen}. */
+  public static Daemon start(Path stateDir, Mode mode, PrintStream log, SandboxRuntime memoryVm,
+      Optional<RemoteListen> listen) {
+    return start(stateDir, mode, log, memoryVm, listen, ControllerOptions.defaults());
   }
 
   /** Like {@link #start(Path, Mode, PrintStream, SandboxRuntime)} with the GitOps controller's options (tests: fast backoff). */
   public static Daemon start(Path stateDir, Mode mode, PrintStream log, SandboxRuntime memoryVm,
       ControllerOptions controllerOptions) {
+    return start(stateDir, mode, log, memoryVm, Optional.empty(), controllerOptions);
+  }
+
+  /** Every option: the remote API when {@code listen}, and the GitOps controller's options. */
+  public static Daemon start(Path stateDir, Mode mode, PrintStream log, SandboxRuntime memoryVm,
+      Optional<RemoteListen> listen, ControllerOptions controllerOptions) {
     try {
-      return new Daemon(stateDir.toAbsolutePath(), mode, log, memoryVm, controllerOptions);
+      return new Daemon(stateDir.toAbsolutePath(), mode, log, memoryVm, listen, controllerOptions);
     } catch (IOException e) {
       throw new DaemonException(5, "cannot start the daemon in " + stateDir + ": " + e.getMessage(), e);
     }
@@ -259,12 +327,9 @@ public final class Daemon implements AutoCloseable {
     }
   }
 
-  private ApiServer.Response handle(ApiServer.Request request) {
-    String method = request.method();
-    String path = request.path();
-    String body = request.text();
-    if (GitOpsRoutes.matches(method, path)) {
-      return gitopsRoutes.handle(request);
+  private ApiServer.Response handle(String method, String path, String body) {
+    if (PortRoutes.matches(path)) {
+      return ports.handle(method, path, body);
     }
     if (SandboxRoutes.matches(path) || path.startsWith("/v1/sandboxes?")) {
       try {
@@ -273,12 +338,18 @@ public final class Daemon implements AutoCloseable {
         return new ApiServer.Response(400, "{\"error\":" + ApiServer.quote(String.valueOf(e.getMessage())) + "}");
       }
     }
+    if (EgressDecisionRoutes.matches(path)) {
+      return decisions.handle(method, path);
+    }
     try {
       return switch (method + " " + path) {
-        case "GET /v1/version" -> ok(JSON.createObjectNode().put("api", "v1").put("pid", ProcessHandle.current().pid())
-            .put("actuators", mode.name().toLowerCase(java.util.Locale.ROOT)));
-        case "POST /v1/plan" -> outcome(service.plan(request(body)));
-        case "POST /v1/apply" -> outcome(service.apply(request(body)));
+        case "GET /v1/version" -> ok(version());
+        case "POST /v1/plan" -> outcome(DesiredWire.carriedBy(JSON.readTree(body))
+            ? service.plan(DesiredWire.read(JSON.readTree(body)), flags(JSON.readTree(body)))
+            : service.plan(request(body)));
+        case "POST /v1/apply" -> outcome(DesiredWire.carriedBy(JSON.readTree(body))
+            ? service.apply(DesiredWire.read(JSON.readTree(body)), flags(JSON.readTree(body)))
+            : service.apply(request(body)));
         case "POST /v1/apply-plan" -> {
           JsonNode n = JSON.readTree(body);
           yield outcome(service.applyPlan(n.get("plan").asString(),
@@ -295,6 +366,20 @@ public final class Daemon implements AutoCloseable {
     } catch (RuntimeException e) {
       return new ApiServer.Response(400, "{\"error\":" + ApiServer.quote(e.getMessage()) + "}");
     }
+  }
+
+  private ObjectNode version() {
+    ObjectNode v = JSON.createObjectNode().put("api", "v1").put("pid", ProcessHandle.current().pid())
+        .put("actuators", mode.name().toLowerCase(java.util.Locale.ROOT));
+    if (remote != null) {
+      v.putObject("remote").put("url", "https://" + hostPort(remote.address())).put("fingerprint", remoteFingerprint);
+    }
+    return v;
+  }
+
+  /** The proxy's in-memory decision log; none in memory mode. */
+  private Optional<dev.sbx.egress.api.DecisionLog> decisionLog() {
+    return Optional.ofNullable(proxy).map(EgressProxy::decisionLog);
   }
 
   private ApiServer.Response egressRules() {
@@ -322,6 +407,12 @@ public final class Daemon implements AutoCloseable {
     return new ReconcileRequest(n.get("dir").asString(), flag(n, "prune"), flag(n, "allowEmptySource"),
         flag(n, "json"), flag(n, "exitCode"), flag(n, "dryRun"),
         n.has("kitAllows") ? n.get("kitAllows").asString() : "allow");
+  }
+
+  /** The flags of a body that carries a compiled state ({@link DesiredWire}) instead of a directory. */
+  private static ReconcileRequest flags(JsonNode n) {
+    return new ReconcileRequest("", flag(n, "prune"), flag(n, "allowEmptySource"), flag(n, "json"),
+        flag(n, "exitCode"), flag(n, "dryRun"), n.has("kitAllows") ? n.get("kitAllows").asString() : "allow");
   }
 
   private static boolean flag(JsonNode n, String name) {
@@ -355,13 +446,26 @@ public final class Daemon implements AutoCloseable {
       return;
     }
     gitops.close(); // the controller first: no reconcile is left running when the actuators go
-    server.close();
+    if (remote != null) {
+      remote.close();
+    }
+    if (server != null) { // null only while starting (a remote /v1/shutdown that early)
+      server.close();
+    }
+    if (publishedPorts != null) {
+      publishedPorts.close();
+    }
     if (vm != null) {
       vm.close();
     }
     if (proxy != null) {
       proxy.close();
     }
+    releaseLock();
+    stopped.countDown();
+  }
+
+  private void releaseLock() {
     try {
       Files.deleteIfExists(pidFile(stateDir));
       lock.release();
@@ -369,6 +473,5 @@ public final class Daemon implements AutoCloseable {
     } catch (IOException ignored) {
       // the OS releases the lock when the process ends
     }
-    stopped.countDown();
   }
 }

@@ -57,7 +57,8 @@ final class GitOpsRoutes {
         if (!r.method().equals("POST")) {
           return error(405, "POST only");
         }
-        WebhookReceiver.Answer a = host.webhook(parts[4], r.body(), r.header("X-Hub-Signature-256"),
+        WebhookReceiver.Answer a = host.webhook(parts[4], r.body().getBytes(StandardCharsets.UTF_8),
+            r.header("X-Hub-Signature-256"),
             r.header("X-GitHub-Event"));
         return new ApiServer.Response(a.status(), a.json());
       }
@@ -74,7 +75,7 @@ final class GitOpsRoutes {
           return new ApiServer.Response(200, out.toString());
         }
         case "POST /v1/sources":
-          return ok(configJson(host.add(parseConfig(JSON.readTree(r.text())))));
+          return ok(configJson(host.add(parseConfig(JSON.readTree(r.body())))));
         default:
           break;
       }

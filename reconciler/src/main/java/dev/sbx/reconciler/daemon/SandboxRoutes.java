@@ -66,6 +66,10 @@ final class SandboxRoutes {
         vm.stop(parts[3]);
         return new ApiServer.Response(200, JSON.createObjectNode().put("stopped", parts[3]).toString());
       }
+      if (parts.length == 5 && method.equals("POST") && parts[4].equals("start")) {
+        vm.start(parts[3]); // the dashboard's restart (stop, then start): boots a stopped VM again
+        return new ApiServer.Response(200, JSON.createObjectNode().put("started", parts[3]).toString());
+      }
       if (parts.length == 4 && method.equals("DELETE")) {
         // Removing a sandbox a source manages is drift: the next apply (or the controller) puts
         // it back unless its manifest is gone too.
