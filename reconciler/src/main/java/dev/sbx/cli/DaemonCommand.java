@@ -15,14 +15,15 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code sbx daemon [--state-dir D] [--foreground] [--memory] [--stop]}. */
+/** {@code sbx daemon [--state-dir D] [--foreground] [--memory] [--stop] [--listen ...] [--watch DIR] [--git URL]}. */
 @Command(footerHeading = "%nExamples:%n",
     footer = {
         "  sbx daemon                                # start one in the background (if none runs)",
         "  sbx daemon --foreground                   # run it in this terminal",
         "  sbx daemon --stop                         # stop it; running VMs keep running",
         "  sbx daemon --listen 7443                  # also the remote API on 127.0.0.1:7443 (TLS, tokens)",
-        "  sbx daemon --listen 0.0.0.0:7443 --tls-san sbx.example.com"},
+        "  sbx daemon --listen 0.0.0.0:7443 --tls-san sbx.example.com",
+        "  sbx daemon --watch ~/gitops               # also follow a directory (source 'watch')"},
     name = "daemon", mixinStandardHelpOptions = true,
     description = {"Run the sbx daemon: the egress proxy, the VM runtime and the reconciler behind",
         "the local API on STATE/daemon.sock. Without --foreground it starts one in the background",
@@ -45,6 +46,14 @@ public final class DaemonCommand implements Callable<Integer> {
 
   @Option(names = "--stop", description = "Stop the running daemon (sandboxes keep running).")
   boolean stop;
+
+  @Option(names = "--watch", paramLabel = "DIR",
+      description = "Shorthand for sbx source add dir watch --path DIR (kept in STATE/sources.json).")
+  Path watch;
+
+  @Option(names = "--git", paramLabel = "URL",
+      description = "Shorthand for sbx source add git git --url URL (branch main, poll every minute).")
+  String git;
 
   @Option(names = "--listen", paramLabel = "[HOST:]PORT",
       description = "Also serve the API on TCP with TLS and bearer tokens (off by default; HOST defaults to 127.0.0.1).")
@@ -78,6 +87,7 @@ public final class DaemonCommand implements Callable<Integer> {
     Optional<RemoteListen> remote = remoteListen();
     if (!foreground) {
       ApiClient client = DaemonLauncher.connect(dir, memory, launchArgs());
+      addShorthandSources(client);
       var version = client.call("GET", "/v1/version", "").body();
       out.println("sbx daemon running: " + version + " on " + client.where());
       if (remote.isPresent() && !version.has("remote")) {
@@ -93,8 +103,33 @@ public final class DaemonCommand implements Callable<Integer> {
       throw new CliFailure(e.getMessage(), e.exitCode());
     }
     Runtime.getRuntime().addShutdownHook(new Thread(daemon::close, "sbx-daemon-exit"));
+    try {
+      addShorthandSources(new ApiClient(Daemon.socket(dir)));
+    } catch (CliFailure e) {
+      daemon.close();
+      throw e;
+    }
     daemon.awaitStop();
     return ExitCodes.OK;
+  }
+
+  /** {@code --watch DIR} and {@code --git URL}: sources named {@code watch} and {@code git}. */
+  private void addShorthandSources(ApiClient client) throws java.io.IOException {
+    var json = tools.jackson.databind.json.JsonMapper.shared();
+    if (watch != null) {
+      post(client, json.createObjectNode().put("name", "watch").put("kind", "dir")
+          .put("path", watch.toAbsolutePath().normalize().toString()).toString());
+    }
+    if (git != null) {
+      post(client, json.createObjectNode().put("name", "git").put("kind", "git").put("url", git).toString());
+    }
+  }
+
+  private static void post(ApiClient client, String body) throws java.io.IOException {
+    ApiClient.Reply r = client.call("POST", "/v1/sources", body);
+    if (r.status() != 200) {
+      throw new CliFailure(r.body().path("error").asString("the daemon answered " + r.status()), ExitCodes.INVALID_INPUT);
+    }
   }
 
   private Optional<RemoteListen> remoteListen() {

@@ -55,6 +55,11 @@ import picocli.CommandLine.ScopeType;
         DoctorCommand.class,
         DashboardCommand.class,
         CompletionCommand.class,
+        SourceCommand.class,
+        StatusCommand.class,
+        EventsCommand.class,
+        SandboxSuspendCommand.class,
+        SandboxResumeCommand.class,
     })
 public final class Sbx implements java.util.concurrent.Callable<Integer> {
 

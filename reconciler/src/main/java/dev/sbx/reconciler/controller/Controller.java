@@ -82,7 +82,13 @@ public final class Controller implements AutoCloseable {
 
   /** Adds a source, starts watching it and queues it now. Its id must be new. */
   public void add(Source source) {
+    add(source, false);
+  }
+
+  /** Like {@link #add(Source)}; a source added {@code suspended} is not reconciled until resumed. */
+  public void add(Source source, boolean suspended) {
     SourceEntry entry = new SourceEntry(source, clock.instant());
+    entry.suspended(suspended);
     if (sources.putIfAbsent(source.id(), entry) != null) {
       throw new IllegalArgumentException("source added twice: " + source.id());
     }
@@ -115,6 +121,11 @@ public final class Controller implements AutoCloseable {
   /** Fetches and reconciles {@code sourceId} now, skipping any backoff ({@code sbx reconcile}); false if unknown. */
   public boolean trigger(String sourceId) {
     return enqueueNow(sourceId, "trigger");
+  }
+
+  /** Like {@link #trigger(String)}, naming why in the {@code Triggered} event ({@code webhook}, ...). */
+  public boolean trigger(String sourceId, String why) {
+    return enqueueNow(sourceId, why);
   }
 
   /**
@@ -158,6 +169,11 @@ public final class Controller implements AutoCloseable {
     suspendedSandboxes.remove(name);
     emit(new ControllerEvent.SuspendChanged(clock.instant(), "sandbox", name, false));
     sources.keySet().forEach(id -> enqueueNow(id, "resume"));
+  }
+
+  /** Keys waiting in the work queue (for the queue-depth metric). */
+  public int queueDepth() {
+    return queue.readyCount();
   }
 
   /** A consistent-enough copy of every source's and sandbox's status. */

@@ -125,6 +125,16 @@ public final class WorkQueue<K> {
     }
   }
 
+  /** Keys ready to be taken now (not scheduled for later, not being processed): the queue depth. */
+  public int readyCount() {
+    lock.lock();
+    try {
+      return ready.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Keys queued or scheduled or being processed (for status and tests). */
   public int size() {
     lock.lock();

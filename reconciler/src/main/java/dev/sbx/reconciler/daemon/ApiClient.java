@@ -114,19 +114,14 @@ public final class ApiClient {
   }
 
   public Reply call(String method, String path, String jsonBody) throws IOException {
-    byte[] body = jsonBody.getBytes(StandardCharsets.UTF_8);
-    StringBuilder head = new StringBuilder(method).append(' ').append(path).append(" HTTP/1.1\r\n")
-        .append("Host: ").append(remote == null ? "sbx" : remote.url().getAuthority()).append("\r\n")
-        .append("Content-Type: application/json\r\nContent-Length: ").append(body.length).append("\r\n");
-    if (remote != null && remote.token() != null) {
-      head.append("Authorization: Bearer ").append(remote.token()).append("\r\n");
-    }
-    head.append("Connection: close\r\n\r\n");
-    try (Connection c = open()) {
-      OutputStream out = c.out();
-      out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
-      out.write(body);
-      out.flush();
+    return call(method, path, java.util.Map.of("Content-Type", "application/json"),
+        jsonBody.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** A request with extra headers and a raw body (a webhook delivery carries its signature in a header). */
+  public Reply call(String method, String path, java.util.Map<String, String> headers, byte[] body)
+      throws IOException {
+    try (Connection c = send(method, path, headers, body)) {
       String all = new String(c.in().readAllBytes(), StandardCharsets.UTF_8);
       int split = all.indexOf("\r\n\r\n");
       if (!all.startsWith("HTTP/1.1 ") || split < 0) {
@@ -152,6 +147,101 @@ public final class ApiClient {
     } catch (tools.jackson.core.JacksonException e) {
       throw new IOException("the answer of " + where() + " is not JSON", e);
     }
+  }
+
+  /** Opens a connection and writes one request (with the bearer token when remote); the caller reads the answer. */
+  private Connection send(String method, String path, java.util.Map<String, String> headers, byte[] body)
+      throws IOException {
+    StringBuilder head = new StringBuilder(method).append(' ').append(path).append(" HTTP/1.1\r\n")
+        .append("Host: ").append(remote == null ? "sbx" : remote.url().getAuthority()).append("\r\n");
+    headers.forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
+    head.append("Content-Length: ").append(body.length).append("\r\n");
+    if (remote != null && remote.token() != null) {
+      head.append("Authorization: Bearer ").append(remote.token()).append("\r\n");
+    }
+    head.append("Connection: close\r\n\r\n");
+    Connection c = open();
+    try {
+      OutputStream out = c.out();
+      out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+      out.write(body);
+      out.flush();
+      return c;
+    } catch (IOException | RuntimeException e) {
+      c.close();
+      throw e;
+    }
+  }
+
+  /** A plain-text answer (e.g. {@code GET /metrics}): status and body. */
+  public record TextReply(int status, String body) {}
+
+  public TextReply text(String method, String path) throws IOException {
+    try (Connection c = send(method, path, java.util.Map.of(), new byte[0])) {
+      String all = new String(c.in().readAllBytes(), StandardCharsets.UTF_8);
+      int split = all.indexOf("\r\n\r\n");
+      if (!all.startsWith("HTTP/1.1 ") || split < 0) {
+        throw new IOException("not an HTTP answer from " + where());
+      }
+      return new TextReply(Integer.parseInt(all.substring(9, 12)), all.substring(split + 4));
+    }
+  }
+
+  /**
+   * A streamed answer ({@code GET /v1/events}): hands each line to {@code onLine} until it returns
+   * false or the daemon ends the stream; returns the HTTP status (non-200: the error body is one line).
+   */
+  public int stream(String path, java.util.function.Predicate<String> onLine) throws IOException {
+    try (Connection c = send("GET", path, java.util.Map.of(), new byte[0])) {
+      InputStream in = new java.io.BufferedInputStream(c.in());
+      String status = readLine(in);
+      if (status == null || !status.startsWith("HTTP/1.1 ")) {
+        throw new IOException("not an HTTP answer from " + where());
+      }
+      int code = Integer.parseInt(status.substring(9, 12));
+      boolean chunked = false;
+      for (String h = readLine(in); h != null && !h.isEmpty(); h = readLine(in)) {
+        chunked |= h.toLowerCase(Locale.ROOT).startsWith("transfer-encoding:") && h.contains("chunked");
+      }
+      if (!chunked) {
+        onLine.test(new String(in.readAllBytes(), StandardCharsets.UTF_8).strip());
+        return code;
+      }
+      StringBuilder pending = new StringBuilder();
+      while (true) {
+        String size = readLine(in);
+        if (size == null) {
+          return code;
+        }
+        int n = Integer.parseInt(size.strip(), 16);
+        if (n == 0) {
+          return code;
+        }
+        pending.append(new String(in.readNBytes(n), StandardCharsets.UTF_8));
+        readLine(in); // the CRLF after the chunk
+        int nl;
+        while ((nl = pending.indexOf("\n")) >= 0) {
+          String line = pending.substring(0, nl);
+          pending.delete(0, nl + 1);
+          if (!onLine.test(line)) {
+            return code;
+          }
+        }
+      }
+    }
+  }
+
+  private static String readLine(InputStream in) throws IOException {
+    StringBuilder sb = new StringBuilder();
+    int b;
+    while ((b = in.read()) >= 0) {
+      if (b == '\n') {
+        int len = sb.length();
+        return len > 0 && sb.charAt(len - 1) == '\r' ? sb.substring(0, len - 1) : sb.toString();
+      }
+      sb.append((char) b);
+    }
+    return sb.length() == 0 ? null : sb.toString();
   }
 
   private static String tlsHint() {

@@ -63,7 +63,33 @@ final class ApiServer implements AutoCloseable {
     }
   }
 
-  record Response(int status, String json) {}
+  /**
+   * An answer: JSON by default; {@code contentType} for others (Prometheus text); a {@code stream}
+   * is sent chunked, one chunk per line, until it returns (a live event stream).
+   */
+  record Response(int status, String json, String contentType, Stream stream) {
+    Response(int status, String json) {
+      this(status, json, "application/json", null);
+    }
+
+    static Response text(int status, String text, String contentType) {
+      return new Response(status, text, contentType, null);
+    }
+
+    static Response streaming(String contentType, Stream stream) {
+      return new Response(200, "", contentType, stream);
+    }
+  }
+
+  /** Writes a streamed body line by line; returns when done or when the client went away (a write throws). */
+  interface Stream {
+    void run(LineSink sink) throws IOException;
+  }
+
+  /** Sends one line (a newline is added) as its own chunk, flushed at once. */
+  interface LineSink {
+    void line(String line) throws IOException;
+  }
 
   private final Path socket;
   private final ServerSocketChannel server;
@@ -164,14 +190,34 @@ final class ApiServer implements AutoCloseable {
   }
 
   static void write(OutputStream out, Response r, Map<String, String> extraHeaders) throws IOException {
+    if (r.stream() != null) {
+      writeChunked(out, r);
+      return;
+    }
     byte[] body = r.json().getBytes(StandardCharsets.UTF_8);
     StringBuilder extra = new StringBuilder();
     extraHeaders.forEach((k, v) -> extra.append(k).append(": ").append(v).append("\r\n"));
     String head = "HTTP/1.1 " + r.status() + " " + (r.status() < 400 ? "OK" : "Error") + "\r\n"
-        + "Content-Type: application/json\r\nContent-Length: " + body.length + "\r\n" + extra
+        + "Content-Type: " + r.contentType() + "\r\nContent-Length: " + body.length + "\r\n" + extra
         + "Connection: close\r\n\r\n";
     out.write(head.getBytes(StandardCharsets.ISO_8859_1));
     out.write(body);
+    out.flush();
+  }
+
+  private static void writeChunked(OutputStream out, Response r) throws IOException {
+    String head = "HTTP/1.1 " + r.status() + " OK\r\nContent-Type: " + r.contentType()
+        + "\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n";
+    out.write(head.getBytes(StandardCharsets.ISO_8859_1));
+    out.flush();
+    r.stream().run(line -> {
+      byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
+      out.write((Integer.toHexString(bytes.length) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+      out.write(bytes);
+      out.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+    });
+    out.write("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
     out.flush();
   }
 

@@ -17,7 +17,9 @@ import dev.sbx.reconciler.actuator.real.BoundSecrets;
 import dev.sbx.reconciler.actuator.real.EgressListeners;
 import dev.sbx.reconciler.actuator.real.ProxyEgressRules;
 import dev.sbx.reconciler.actuator.real.VmSandboxRuntime;
+import dev.sbx.reconciler.controller.ControllerOptions;
 import dev.sbx.reconciler.desired.DesiredJson;
+import dev.sbx.reconciler.gitops.GitOpsHost;
 import dev.sbx.reconciler.desired.EgressSpec;
 import dev.sbx.reconciler.state.SandboxRecord;
 import dev.sbx.secrets.Secrets;
@@ -65,7 +67,12 @@ import tools.jackson.databind.node.ObjectNode;
  * GET  /v1/sandboxes/NAME/logs[?startup=true] {"log"} (sbx logs)
  * GET|POST|DELETE /v1/sandboxes/NAME/ports, GET /v1/ports   published ports (sbx ports; see PortRoutes)
  * POST /v1/shutdown                      stops the daemon (VMs keep running)
+ * ... and the GitOps routes of {@link GitOpsRoutes}: sources, status, events, metrics, webhooks
  * </pre>
+ *
+ * <p>It is also the GitOps controller: the sources configured with {@code sbx source add}
+ * (persisted in {@code STATE/sources.json}) are started on boot and kept converged ({@link
+ * GitOpsHost}).
  *
  * <p>Holds {@code STATE/daemon.lock} for its lifetime: a second daemon on the same state directory
  * refuses to start (exit 4). On start it re-adopts the VMs that are running: their proxy
@@ -88,15 +95,32 @@ public final class Daemon implements AutoCloseable {
   private final ApiServer server;
   private final SandboxRoutes sandboxes;
   private final ImperativeApi imperative;
+  private final GitOpsHost gitops;
+  private final InMemoryWorld memoryWorld;
+  private final GitOpsRoutes gitopsRoutes;
   private final EgressDecisionRoutes decisions = new EgressDecisionRoutes(this::decisionLog);
   private final PublishedPorts publishedPorts;
   private final PortRoutes ports;
+  /** Both listeners' handler: the GitOps routes need the headers (webhook signatures), the rest the body. */
+  private final ApiServer.Handler handler = new ApiServer.Handler() {
+    @Override
+    public ApiServer.Response handle(String method, String path, String body) {
+      return Daemon.this.handle(method, path, body);
+    }
+
+    @Override
+    public ApiServer.Response handle(ApiServer.Request request) {
+      return GitOpsRoutes.matches(request.method(), request.path()) ? gitopsRoutes.handle(request)
+          : Daemon.this.handle(request.method(), request.path(), request.body());
+    }
+  };
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final PrintStream log;
   private final RemoteApiServer remote;
   private final String remoteFingerprint;
 
-  private Daemon(Path stateDir, Mode mode, PrintStream log, SandboxRuntime memoryVm, Optional<RemoteListen> listen)
+  private Daemon(Path stateDir, Mode mode, PrintStream log, SandboxRuntime memoryVm, Optional<RemoteListen> listen,
+      ControllerOptions controllerOptions)
       throws IOException {
     this.stateDir = stateDir;
     this.mode = mode;
@@ -125,8 +149,10 @@ public final class Daemon implements AutoCloseable {
     if (mode == Mode.MEMORY) {
       proxy = null;
       vm = memoryVm;
-      service = new ReconcileService(new InMemoryWorld().actuators(), reconcilerState, domains);
+      memoryWorld = new InMemoryWorld();
+      service = new ReconcileService(memoryWorld.actuators(), reconcilerState, domains);
     } else {
+      memoryWorld = null;
       BoundSecrets secrets = new BoundSecrets(stateDir.resolve("bindings.json"), catalog::find);
       CertificateAuthority ca = CertificateAuthority.loadOrCreate(stateDir.resolve("egress-ca"));
       EgressConfig config = EgressConfig.defaults().withDecisionLogFile(stateDir.resolve("egress-decisions.jsonl"));
@@ -150,6 +176,20 @@ public final class Daemon implements AutoCloseable {
       readopt(runtime, listeners);
     }
     sandboxes = new SandboxRoutes(vm);
+    gitops = new GitOpsHost(stateDir, service, new SecretStoreOnDemand(stateDir.resolve("secrets")),
+        controllerOptions, log, java.time.Clock.systemUTC());
+    gitopsRoutes = new GitOpsRoutes(gitops);
+    try {
+      gitops.start(); // the configured sources, after re-adoption: the first passes see the VMs back
+    } catch (dev.sbx.reconciler.state.StateFormatException e) {
+      gitops.close();
+      if (proxy != null) {
+        proxy.close();
+        vm.close();
+      }
+      releaseLock();
+      throw new DaemonException(5, e.getMessage(), e);
+    }
     publishedPorts = vm == null ? null : new PublishedPorts(vm, stateDir.resolve("ports.json"), log::println).start();
     ports = new PortRoutes(publishedPorts);
     imperative = ImperativeApi.create(stateDir, proxy, vm, service, log::println);
@@ -160,7 +200,7 @@ public final class Daemon implements AutoCloseable {
     if (listen.isPresent()) {
       try {
         ServerCertificate identity = listen.get().identity(stateDir);
-        r = new RemoteApiServer(listen.get().bind(), identity, new RemoteAuth(new ApiTokens(stateDir)), this::handle, log);
+        r = new RemoteApiServer(listen.get().bind(), identity, new RemoteAuth(new ApiTokens(stateDir)), handler, log);
         fingerprint = identity.fingerprint();
         log.println(Instant.now() + " remote API on https://" + hostPort(r.address()) + " (TLS, bearer tokens from "
             + stateDir.resolve(ApiTokens.FILE) + "); certificate SHA-256 " + fingerprint);
@@ -175,7 +215,7 @@ public final class Daemon implements AutoCloseable {
     remote = r;
     remoteFingerprint = fingerprint;
     try {
-      server = new ApiServer(socket(stateDir), this::handle);
+      server = new ApiServer(socket(stateDir), handler);
     } catch (IOException e) {
       if (remote != null) {
         remote.close();
@@ -217,8 +257,20 @@ public final class Daemon implements AutoCloseable {
   /** Like {@link #start(Path, Mode, PrintStream, SandboxRuntime)}, also serving the remote API when {@code listen}. */
   public static Daemon start(Path stateDir, Mode mode, PrintStream log, SandboxRuntime memoryVm,
       Optional<RemoteListen> listen) {
+    return start(stateDir, mode, log, memoryVm, listen, ControllerOptions.defaults());
+  }
+
+  /** Like {@link #start(Path, Mode, PrintStream, SandboxRuntime)} with the GitOps controller's options (tests: fast backoff). */
+  public static Daemon start(Path stateDir, Mode mode, PrintStream log, SandboxRuntime memoryVm,
+      ControllerOptions controllerOptions) {
+    return start(stateDir, mode, log, memoryVm, Optional.empty(), controllerOptions);
+  }
+
+  /** Every option: the remote API when {@code listen}, and the GitOps controller's options. */
+  public static Daemon start(Path stateDir, Mode mode, PrintStream log, SandboxRuntime memoryVm,
+      Optional<RemoteListen> listen, ControllerOptions controllerOptions) {
     try {
-      return new Daemon(stateDir.toAbsolutePath(), mode, log, memoryVm, listen);
+      return new Daemon(stateDir.toAbsolutePath(), mode, log, memoryVm, listen, controllerOptions);
     } catch (IOException e) {
       throw new DaemonException(5, "cannot start the daemon in " + stateDir + ": " + e.getMessage(), e);
     }
@@ -235,6 +287,16 @@ public final class Daemon implements AutoCloseable {
   /** The egress proxy (real mode), for tests that change rules by hand. */
   public Optional<EgressProxy> proxy() {
     return Optional.ofNullable(proxy);
+  }
+
+  /** The in-memory world (memory mode), for tests that look at or disturb it. */
+  public Optional<InMemoryWorld> memoryWorld() {
+    return Optional.ofNullable(memoryWorld);
+  }
+
+  /** The GitOps controller host (sources, status, events). */
+  public GitOpsHost gitops() {
+    return gitops;
   }
 
   /** The VM runtime (real mode), for tests that exec in a sandbox. */
@@ -390,6 +452,7 @@ public final class Daemon implements AutoCloseable {
     if (stopped.getCount() == 0) {
       return;
     }
+    gitops.close(); // the controller first: no reconcile is left running when the actuators go
     if (remote != null) {
       remote.close();
     }

@@ -70,6 +70,27 @@ public final class ReconcileService {
     this.planNotes = notes;
   }
 
+  /** A reconciler over this service's actuators and state directory (the controller's). */
+  public Reconciler reconciler(dev.sbx.reconciler.event.ReconcileEventHandler events) {
+    return new Reconciler(actuators, state, events);
+  }
+
+  /**
+   * A source's snapshot compiled for the controller: the directory loaded, merged and compiled as
+   * {@code sbx apply -f} does (so both paths build the same VMs), owned by the source's id at the
+   * snapshot's revision. The payloads are kept for the VMs the apply creates. Bad input throws the
+   * {@link ManifestException} (the controller shows it as {@code BuildFailed}).
+   */
+  public dev.sbx.reconciler.desired.DesiredState compileSnapshot(dev.sbx.reconciler.source.SourceSnapshot snapshot) {
+    CompiledState compiled = compiler.compileDirectory(snapshot.directory(), KitAllows.ALLOW);
+    rejectPathsInCheckout(snapshot, compiled.desired());
+    payloads.putAll(compiled.payloads());
+    var d = compiled.desired();
+    return new dev.sbx.reconciler.desired.DesiredState(
+        new dev.sbx.reconciler.desired.SourceRef(snapshot.sourceId(), snapshot.revision()), d.sandboxes(),
+        d.loadErrors());
+  }
+
   /** {@code sbx plan} / {@code sbx diff}: the plan, human or JSON. */
   public Outcome plan(ReconcileRequest request) {
     StringBuilder err = new StringBuilder();
@@ -152,6 +173,37 @@ public final class ReconcileService {
       ApplyResult result = reconciler(err).apply(plan, ApplyOptions.defaults("sbx apply plan"));
       return result(result, false, err);
     });
+  }
+
+  /**
+   * A git checkout ({@code .../checkouts/COMMIT}) is replaced at every commit: a workspace or mount
+   * inside it would point at a directory that goes away, and would replace the VM at each commit.
+   */
+  private static void rejectPathsInCheckout(dev.sbx.reconciler.source.SourceSnapshot snapshot,
+      dev.sbx.reconciler.desired.DesiredState desired) {
+    Path checkout = snapshot.directory();
+    while (checkout != null && (checkout.getFileName() == null
+        || !checkout.getFileName().toString().equals(snapshot.revision()))) {
+      checkout = checkout.getParent();
+    }
+    if (checkout == null || !snapshot.sourceId().startsWith("git:")) {
+      return;
+    }
+    for (var s : desired.sandboxes()) {
+      List<String> paths = new java.util.ArrayList<>();
+      if (s.immutable().workspace() != null) {
+        paths.add(s.immutable().workspace());
+      }
+      s.immutable().mounts().forEach(m -> paths.add(m.path()));
+      for (String p : paths) {
+        if (Path.of(p).startsWith(checkout)) {
+          String relative = checkout.relativize(Path.of(p)).toString();
+          throw new ManifestException(new Problem(null, null, "", "sandbox " + s.name() + ": workspace or mount '"
+              + relative + "' is inside the git checkout, which is replaced at every commit",
+              "give workspaces and mounts of a git source as absolute host paths"));
+        }
+      }
+    }
   }
 
   private CompiledState compile(ReconcileRequest request, StringBuilder err) {

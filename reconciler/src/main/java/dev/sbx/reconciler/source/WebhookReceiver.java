@@ -85,25 +85,37 @@ public final class WebhookReceiver implements AutoCloseable {
         respond(exchange, 413, "{\"error\":\"body over " + maxBodyBytes + " bytes\"}");
         return;
       }
-      if (!signature.verify(body, exchange.getRequestHeaders().getFirst("X-Hub-Signature-256"))) {
-        respond(exchange, 401, "{\"error\":\"bad or missing X-Hub-Signature-256\"}");
-        return;
-      }
-      String event = exchange.getRequestHeaders().getFirst("X-GitHub-Event");
-      if ("ping".equals(event)) {
-        respond(exchange, 200, "{\"pong\":true}");
-        return;
-      }
-      PushEvent push;
-      try {
-        push = parsePush(body);
-      } catch (IllegalArgumentException | JacksonException e) {
-        respond(exchange, 400, "{\"error\":\"not a push payload\"}");
-        return;
-      }
-      List<String> triggered = onPush.apply(push);
-      respond(exchange, 202, JSON.writeValueAsString(java.util.Map.of("triggered", triggered)));
+      Answer answer = answer(signature, body, exchange.getRequestHeaders().getFirst("X-Hub-Signature-256"),
+          exchange.getRequestHeaders().getFirst("X-GitHub-Event"), onPush);
+      respond(exchange, answer.status(), answer.json());
     }
+  }
+
+  /** What a webhook request gets: the HTTP status and a JSON body. */
+  public record Answer(int status, String json) {}
+
+  /**
+   * The whole decision for one request whose body is already read (within the limit): the
+   * signature is checked first, in constant time, and nothing else happens when it is bad (401);
+   * {@code ping} is 200; a body that is not a push is 400; a push goes to {@code onPush} (202 with
+   * the ids it triggered). Shared by this server and the daemon's {@code /v1/hooks/git/NAME} route.
+   */
+  public static Answer answer(WebhookSignature signature, byte[] body, String signatureHeader, String event,
+      Function<PushEvent, List<String>> onPush) {
+    if (!signature.verify(body, signatureHeader)) {
+      return new Answer(401, "{\"error\":\"bad or missing X-Hub-Signature-256\"}");
+    }
+    if ("ping".equals(event)) {
+      return new Answer(200, "{\"pong\":true}");
+    }
+    PushEvent push;
+    try {
+      push = parsePush(body);
+    } catch (IllegalArgumentException | JacksonException e) {
+      return new Answer(400, "{\"error\":\"not a push payload\"}");
+    }
+    List<String> triggered = onPush.apply(push);
+    return new Answer(202, JSON.writeValueAsString(java.util.Map.of("triggered", triggered)));
   }
 
   /** The body, or null when it is longer than the limit (stops reading there). */

@@ -11,11 +11,11 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /** Crash-safe file writes: a reader sees the old content or the new, never a torn file. */
-final class AtomicFiles {
+public final class AtomicFiles {
   private AtomicFiles() {}
 
   /** Writes a temp file beside {@code target}, fsyncs it, renames it over the target, fsyncs the directory. */
-  static void write(Path target, byte[] content) {
+  public static void write(Path target, byte[] content) {
     Path dir = target.toAbsolutePath().getParent();
     try {
       Files.createDirectories(dir);

@@ -175,7 +175,7 @@ public final class GitOpsLatencyBench {
     }
   }
 
-  static void report(String what, List<Long> nanos) {
+  public static void report(String what, List<Long> nanos) {
     List<Long> s = new ArrayList<>(nanos);
     Collections.sort(s);
     System.out.printf("%-75s n=%d  median %7.1f ms  p90 %7.1f ms  max %7.1f ms%n", what, s.size(),
