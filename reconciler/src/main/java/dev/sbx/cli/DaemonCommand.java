@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
 /** {@code sbx daemon [--state-dir D] [--foreground] [--memory] [--stop]}. */
 @Command(footerHeading = "%nExamples:%n",
     footer = {
-        "  sbx daemon                                # start one in the background (if none runs)",
+        "  sbx daemon                                # start one in the background",
         "  sbx daemon --foreground                   # run it in this terminal",
         "  sbx daemon --stop                         # stop it; running VMs keep running"},
     name = "daemon", mixinStandardHelpOptions = true,

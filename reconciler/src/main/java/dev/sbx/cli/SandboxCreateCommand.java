@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
     footer = {
         "  sbx create shell ~/src/api --name api-dev --cpus 2 -m 2g",
         "  sbx create shell                          # the current directory as workspace"},
-    name = "create", description = "Create and start a sandbox for AGENT with PATH (default: .) as workspace.")
+    name = "create", mixinStandardHelpOptions = true, description = "Create and start a sandbox for AGENT with PATH (default: .) as workspace.")
 final class SandboxCreateCommand implements Callable<Integer> {
   static final String SHELL = "shell";
 

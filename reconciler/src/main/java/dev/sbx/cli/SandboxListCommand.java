@@ -24,7 +24,7 @@ import tools.jackson.databind.node.ArrayNode;
         "  sbx ls",
         "  sbx ls -o json                            # stable fields, for scripts",
         "  sbx ls -o yaml"},
-    name = "ls", description = "List sandboxes with their observed status.")
+    name = "ls", mixinStandardHelpOptions = true, description = "List sandboxes with their observed status.")
 final class SandboxListCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

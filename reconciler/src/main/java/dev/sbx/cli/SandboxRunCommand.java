@@ -34,9 +34,9 @@ import picocli.CommandLine.Spec;
  */
 @Command(footerHeading = "%nExamples:%n",
     footer = {
-        "  sbx run shell ~/src/api                   # create if needed, start, attach a shell",
+        "  sbx run shell ~/src/api                   # create, start, attach",
         "  sbx run shell . --name scratch --cpus 2 -m 2g"},
-    name = "run", description = "Create the sandbox if needed, start it, and attach to its agent (a shell).")
+    name = "run", mixinStandardHelpOptions = true, description = "Create the sandbox if needed, start it, and attach to its agent (a shell).")
 final class SandboxRunCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

@@ -26,7 +26,7 @@ import picocli.CommandLine.ScopeType;
         "Exit codes:",
         "  0   success; in sync or applied",
         "  1   drift found (sbx diff --exit-code)",
-        "  2   invalid input (the message names file:line and what to do); nothing was applied",
+        "  2   invalid input (the message names file:line and a fix); nothing applied",
         "  3   partial apply failure (reported per sandbox)",
         "  4   lock held by another sbx (the message names the holder)",
         "  5   environment problem (no hypervisor, missing tool, unusable key store)",

@@ -110,6 +110,23 @@ class HelpExamplesTest {
   }
 
   @Test
+  void everyCommandAnswersHelpWithItsExamples() {
+    for (Map.Entry<CommandLine, String> command : commands().entrySet()) {
+      String name = command.getValue();
+      List<String> args = new ArrayList<>(List.of(name.split(" ")).subList(1, name.split(" ").length));
+      args.add("--help");
+      CliRun run = CliRun.of(args.toArray(String[]::new));
+      assertEquals(0, run.exitCode(), name + " --help: " + run.err());
+      assertTrue(run.out().contains("\nExamples:\n"), name + " --help:\n" + run.out());
+      for (String example : command.getKey().getCommandSpec().usageMessage().footer()) {
+        String line = String.format(example).stripTrailing();
+        assertTrue(line.length() <= 80 && run.out().lines().anyMatch(l -> l.stripTrailing().equals(line)),
+            name + ": example wrapped or over 80 columns (shorten it): " + line);
+      }
+    }
+  }
+
+  @Test
   void theRootHelpListsTheExitCodes() {
     CliRun help = CliRun.of("--help");
     assertEquals(0, help.exitCode());
