@@ -12,6 +12,8 @@ packages=(
   git iproute2 curl ca-certificates
   # tests: the secret store calls the real libsecret (Secret Service keyring backend) through JNA
   libsecret-1-0
+  # tests: OCI image pulls from a real local registry; skopeo pushes test images, htpasswd -B for Basic auth
+  docker-registry skopeo apache2-utils
   # tests: the dashboard runs in a real terminal (tmux); completion scripts are syntax-checked by each shell
   tmux zsh fish
 )

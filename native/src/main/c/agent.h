@@ -14,7 +14,9 @@
 
 enum stream_kind { STREAM_EXEC, STREAM_TUNNEL };
 
-/* One multiplexed stream: an exec (odd id, host-opened) or a proxy tunnel (even id, guest-opened). */
+/* One multiplexed stream: an exec (odd id, host-opened), a proxy tunnel (even id, guest-opened)
+ * or a port stream (odd id, host-opened: OPEN kind=port, a connection to a guest port). Port
+ * streams are tunnels once connected: the same DATA/CLOSE/RESET/CREDIT handling. */
 struct stream {
     uint32_t id;
     enum stream_kind kind;
@@ -40,6 +42,8 @@ struct stream {
     int opened;     /* host sent OPENED: start reading the socket */
     int local_eof;  /* the socket reached EOF and we sent CLOSE */
     int wr_shut;    /* we shut down the socket's write side after the host's CLOSE */
+    int connecting; /* port stream: non-blocking connect in progress, answer OPENED/RESET when done */
+    unsigned port;  /* port stream: the guest port it connects to */
 
     struct stream *next;
 };
@@ -131,6 +135,10 @@ void tunnel_on_close(struct stream *s);
 void tunnel_abort(struct stream *s);
 void tunnel_pump(struct stream *s);
 void tunnel_write(struct stream *s);
+
+/* port.c: host-opened streams to guest ports (OPEN kind=port) */
+void port_open(uint32_t id, const uint8_t *p, size_t n);
+void port_on_connected(struct stream *s);
 
 /* configure.c */
 void configure_apply(const uint8_t *p, size_t n);

@@ -147,6 +147,7 @@ void chan_send_hello(void)
     tl_add(&t, "agent=sbx-agent/" SBX_AGENT_VERSION);
     tl_addf(&t, "boot_id=%s", A.boot_id);
     tl_addf(&t, "ready=%d", A.configured ? 1 : 0);
+    tl_add(&t, "feature=port"); /* OPEN kind=port from the host (PROTOCOL.md, "Port streams") */
     tl_end(&t);
     chan_send_buf(T_HELLO, 0, &b);
     buf_free(&b);

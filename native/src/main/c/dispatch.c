@@ -1,5 +1,5 @@
-/* Routes frames: control frames on stream 0, exec frames on odd streams, tunnel frames on
- * even ones. Enforces the error rules of PROTOCOL.md: an unknown type on stream 0 drops the
+/* Routes frames: control frames on stream 0, exec and port frames on odd streams, tunnel
+ * frames on even ones. Enforces the error rules of PROTOCOL.md: an unknown type on stream 0 drops the
  * connection, an unknown type on another stream gets RESET. */
 #include <stdio.h>
 #include <string.h>
@@ -109,6 +109,15 @@ void dispatch_frame(uint8_t type, uint32_t id, const uint8_t *p, size_t n)
             chan_send_reset(id, "stream id already in use");
         else
             exec_start(id, p, n);
+        return;
+    }
+    if (type == T_OPEN) {
+        if ((id & 1) == 0)
+            chan_send_reset(id, "OPEN from the host needs an odd (host-opened) stream id");
+        else if (s)
+            chan_send_reset(id, "stream id already in use");
+        else
+            port_open(id, p, n);
         return;
     }
     if (!s)

@@ -1,6 +1,6 @@
 /* sbx-agent: the sbx guest agent. PID 1 in a microVM (or, with --no-init, an ordinary
  * process serving a unix socket for tests). One single-threaded poll() loop serves the host
- * channel, child processes and proxy tunnels. */
+ * channel, child processes, proxy tunnels and port streams. */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -152,6 +152,8 @@ static void build_pollset(void)
             add(s->fd_out, readable && !s->tty_hup ? POLLIN : 0, SLOT_OUT, s);
             add(s->fd_err, readable ? POLLIN : 0, SLOT_ERR, s);
             add(s->fd_in, buf_avail(&s->inq) ? POLLOUT : 0, SLOT_IN, s);
+        } else if (s->connecting) {
+            add(s->sock, POLLOUT, SLOT_SOCK, s); /* writable = the connect finished, either way */
         } else {
             short ev = (short)((readable && s->opened && !s->local_eof ? POLLIN : 0) |
                                (buf_avail(&s->inq) ? POLLOUT : 0));
@@ -205,6 +207,10 @@ static void handle(size_t i)
     case SLOT_SOCK:
         if (s->sock != pfds[i].fd)
             break;
+        if (s->connecting) {
+            port_on_connected(s);
+            break;
+        }
         if (re & POLLOUT || ((re & (POLLHUP | POLLERR)) && buf_avail(&s->inq)))
             tunnel_write(s);
         if (!s->dead && (re & (POLLIN | POLLHUP | POLLERR)))

@@ -108,8 +108,8 @@ static void finish_if_done(struct stream *s)
 
 void tunnel_write(struct stream *s)
 {
-    if (s->dead || s->wr_shut)
-        return;
+    if (s->dead || s->wr_shut || s->connecting)
+        return; /* a port stream's early DATA waits in inq until its connect completes */
     if (stream_write_inq(s, s->sock) < 0) {
         char why[128];
         snprintf(why, sizeof why, "write to the guest connection: %s", strerror(errno));

@@ -694,6 +694,157 @@ class AgentIT {
         awaitGone(pid);
     }
 
+    // ---- port streams (OPEN kind=port, host-opened) ----------------------------------------
+
+    /** A loopback port nothing listens on. */
+    static int closedPort() throws IOException {
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return probe.getLocalPort();
+        }
+    }
+
+    @Test
+    void portStreamConnectsToAGuestPortCarriesBytesAndHalfCloses() throws Exception {
+        assertEquals(List.of("port"), TaggedList.all(hello.tags(), "feature"));
+        try (ServerSocket server = new ServerSocket(0, 4, InetAddress.getLoopbackAddress())) {
+            server.setSoTimeout((int) T.toMillis());
+            host.send(Frame.of(Frame.OPEN, 1, List.of("kind=port", "port=" + server.getLocalPort())));
+            try (Socket guestSide = server.accept()) {
+                guestSide.setSoTimeout((int) T.toMillis());
+                expect(Frame.OPENED, 1);
+                host.send(new Frame(Frame.DATA, 1, "GET / from host".getBytes(StandardCharsets.UTF_8)));
+                assertEquals("GET / from host",
+                        new String(guestSide.getInputStream().readNBytes(15), StandardCharsets.UTF_8));
+                guestSide.getOutputStream().write("reply from guest".getBytes(StandardCharsets.UTF_8));
+                ByteArrayOutputStream got = new ByteArrayOutputStream();
+                while (got.size() < 16) {
+                    got.writeBytes(expect(Frame.DATA, 1).payload());
+                }
+                assertEquals("reply from guest", got.toString(StandardCharsets.UTF_8));
+                // host half-closes first: the guest server sees EOF, can still answer
+                host.send(new Frame(Frame.CLOSE, 1, new byte[0]));
+                assertEquals(-1, guestSide.getInputStream().read());
+                guestSide.getOutputStream().write("after eof".getBytes(StandardCharsets.UTF_8));
+                assertEquals("after eof", new String(expect(Frame.DATA, 1).payload(), StandardCharsets.UTF_8));
+                guestSide.shutdownOutput();
+                expect(Frame.CLOSE, 1);
+            }
+            // data sent right behind OPEN (before OPENED) is delivered once connected
+            host.send(Frame.of(Frame.OPEN, 3, List.of("kind=port", "port=" + server.getLocalPort())));
+            host.send(new Frame(Frame.DATA, 3, "eager".getBytes(StandardCharsets.UTF_8)));
+            try (Socket guestSide = server.accept()) {
+                guestSide.setSoTimeout((int) T.toMillis());
+                expect(Frame.OPENED, 3);
+                assertEquals("eager", new String(guestSide.getInputStream().readNBytes(5), StandardCharsets.UTF_8));
+                assertEquals(5, ByteBuffer.wrap(expect(Frame.CREDIT, 3).payload()).getInt(), "consumed bytes credited");
+                host.send(Frame.of(Frame.RESET, 3, List.of("error=host client went away")));
+                try {
+                    assertEquals(-1, guestSide.getInputStream().read());
+                } catch (SocketException reset) {
+                    // RST is how an aborted stream looks to the guest server
+                }
+            }
+        }
+        assertNextIsPong();
+    }
+
+    @Test
+    void portStreamToAClosedPortIsResetWithTheReason() throws Exception {
+        int port = closedPort();
+        host.send(Frame.of(Frame.OPEN, 1, List.of("kind=port", "port=" + port)));
+        Frame reset = expect(Frame.RESET, 1);
+        assertTrue(reset.tag("error").contains("127.0.0.1:" + port) && reset.tag("error").contains("refused"),
+                reset.tag("error"));
+
+        host.send(Frame.of(Frame.OPEN, 3, List.of("kind=proxy")));
+        assertTrue(expect(Frame.RESET, 3).tag("error").contains("kind=port"));
+        host.send(Frame.of(Frame.OPEN, 5, List.of("kind=port", "port=70000")));
+        assertTrue(expect(Frame.RESET, 5).tag("error").contains("port=70000"));
+        host.send(Frame.of(Frame.OPEN, 7, List.of("kind=port")));
+        expect(Frame.RESET, 7);
+        host.send(Frame.of(Frame.OPEN, 8, List.of("kind=port", "port=" + port))); // even id: guest's
+        assertTrue(expect(Frame.RESET, 8).tag("error").contains("odd"));
+        exec(9, "arg=sleep", "arg=60");
+        int pid = Integer.parseInt(expect(Frame.STARTED, 9).tag("pid"));
+        host.send(Frame.of(Frame.OPEN, 9, List.of("kind=port", "port=" + port))); // id in use
+        expect(Frame.RESET, 9);
+        host.send(Frame.of(Frame.RESET, 9, List.of("error=done")));
+        awaitGone(pid);
+        assertNextIsPong();
+    }
+
+    @Test
+    void portStreamMovesMegabytesBothWaysUnderFlowControl() throws Exception {
+        byte[] up = new byte[3 * 1024 * 1024];
+        byte[] down = new byte[5 * 1024 * 1024 + 17];
+        new java.util.Random(10).nextBytes(up);
+        new java.util.Random(11).nextBytes(down);
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            server.setSoTimeout((int) T.toMillis());
+            host.send(Frame.of(Frame.OPEN, 1, List.of("kind=port", "port=" + server.getLocalPort())));
+            try (Socket guestSide = server.accept()) {
+                expect(Frame.OPENED, 1);
+                // the guest server: read everything the host sends, then answer with `down`
+                ByteArrayOutputStream received = new ByteArrayOutputStream();
+                Thread guestServer = new Thread(() -> {
+                    try {
+                        received.writeBytes(guestSide.getInputStream().readAllBytes());
+                        guestSide.getOutputStream().write(down);
+                        guestSide.shutdownOutput();
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+                guestServer.start();
+                // host → guest within the window the agent grants with CREDIT
+                long sendWindow = Frame.WINDOW;
+                int offset = 0;
+                while (offset < up.length) {
+                    while (sendWindow == 0) {
+                        Frame credit = expect(Frame.CREDIT, 1);
+                        sendWindow += ByteBuffer.wrap(credit.payload()).getInt() & 0xffffffffL;
+                    }
+                    int chunk = (int) Math.min(Math.min(Frame.MAX_PAYLOAD, sendWindow), up.length - offset);
+                    host.send(new Frame(Frame.DATA, 1, Arrays.copyOfRange(up, offset, offset + chunk)));
+                    offset += chunk;
+                    sendWindow -= chunk;
+                }
+                host.send(new Frame(Frame.CLOSE, 1, new byte[0]));
+                // guest → host: never beyond the window, a zero window really stops the agent
+                ByteArrayOutputStream got = new ByteArrayOutputStream();
+                long window = Frame.WINDOW;
+                boolean stalledOnce = false;
+                for (;;) {
+                    Frame f = nextSkippingLogs();
+                    if (f.type() == Frame.CREDIT) {
+                        continue;
+                    }
+                    if (f.type() == Frame.CLOSE) {
+                        break;
+                    }
+                    assertEquals(Frame.DATA, f.type(), f + " " + f.text());
+                    got.writeBytes(f.payload());
+                    window -= f.payload().length;
+                    assertTrue(window >= 0, "agent sent beyond its window");
+                    if (window == 0) {
+                        if (!stalledOnce) {
+                            Frame extra = host.poll(Duration.ofMillis(200));
+                            assertTrue(extra == null || extra.type() == Frame.CREDIT, "data past a zero window: " + extra);
+                            stalledOnce = true;
+                        }
+                        host.send(Frame.credit(1, Frame.WINDOW));
+                        window += Frame.WINDOW;
+                    }
+                }
+                guestServer.join(T.toMillis());
+                assertArrayEquals(up, received.toByteArray());
+                assertArrayEquals(down, got.toByteArray());
+                assertTrue(stalledOnce);
+            }
+        }
+        assertNextIsPong();
+    }
+
     private static int count(String haystack, String needle) {
         int n = 0;
         for (int i = haystack.indexOf(needle); i >= 0; i = haystack.indexOf(needle, i + 1)) {

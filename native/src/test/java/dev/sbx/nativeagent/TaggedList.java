@@ -51,4 +51,9 @@ final class TaggedList {
         }
         return null;
     }
+
+    /** Every value of a repeated {@code key}, in order. */
+    static List<String> all(List<String> tags, String key) {
+        return tags.stream().filter(t -> t.startsWith(key + "=")).map(t -> t.substring(key.length() + 1)).toList();
+    }
 }

@@ -49,7 +49,7 @@ public final class ApplyCommand implements Callable<Integer> {
       }
       String body = tools.jackson.databind.json.JsonMapper.shared().createObjectNode().put("plan", text)
           .put("kitAllows", cli.kitAllows).toString();
-      o = ReconcileCli.post(cli.stateDir(), "/v1/apply-plan", body);
+      o = cli.post("/v1/apply-plan", body);
     } else {
       o = cli.call("/v1/apply", cli.request("json".equals(output), false, dryRun));
     }

@@ -3,7 +3,11 @@ package dev.sbx.cli;
 import dev.sbx.reconciler.daemon.ApiClient;
 import dev.sbx.reconciler.daemon.Daemon;
 import dev.sbx.reconciler.daemon.DaemonException;
+import dev.sbx.reconciler.daemon.RemoteListen;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,7 +24,12 @@ import picocli.CommandLine.Spec;
     name = "daemon", mixinStandardHelpOptions = true,
     description = {"Run the sbx daemon: the egress proxy, the VM runtime and the reconciler behind",
         "the local API on STATE/daemon.sock. Without --foreground it starts one in the background",
-        "(if none runs) and returns; other commands start it on demand anyway."})
+        "(if none runs) and returns; other commands start it on demand anyway.",
+        "--listen [HOST:]PORT also serves the same API on TCP with TLS and bearer tokens",
+        "(sbx daemon token create NAME), for 'sbx diff --host https://HOST:PORT' from CI."},
+    subcommands = {
+        DaemonTokenCommand.class,
+    })
 public final class DaemonCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -34,6 +43,21 @@ public final class DaemonCommand implements Callable<Integer> {
 
   @Option(names = "--stop", description = "Stop the running daemon (sandboxes keep running).")
   boolean stop;
+
+  @Option(names = "--listen", paramLabel = "[HOST:]PORT",
+      description = "Also serve the API on TCP with TLS and bearer tokens (off by default; HOST defaults to 127.0.0.1).")
+  String listen;
+
+  @Option(names = "--tls-cert", paramLabel = "FILE",
+      description = "PEM certificate chain for --listen (default: one generated in STATE/api-tls/).")
+  Path tlsCert;
+
+  @Option(names = "--tls-key", paramLabel = "FILE", description = "PEM private key of --tls-cert.")
+  Path tlsKey;
+
+  @Option(names = "--tls-san", paramLabel = "NAME", split = ",",
+      description = "Extra host names/IPs for the generated certificate (the names clients put in --host).")
+  List<String> tlsSans = new ArrayList<>();
 
   @Override
   public Integer call() throws Exception {
@@ -49,19 +73,55 @@ public final class DaemonCommand implements Callable<Integer> {
       out.println("sbx daemon stopped");
       return ExitCodes.OK;
     }
+    Optional<RemoteListen> remote = remoteListen();
     if (!foreground) {
-      ApiClient client = DaemonLauncher.connect(dir, memory);
-      out.println("sbx daemon running: " + client.call("GET", "/v1/version", "").body() + " on " + client.socket());
+      ApiClient client = DaemonLauncher.connect(dir, memory, launchArgs());
+      var version = client.call("GET", "/v1/version", "").body();
+      out.println("sbx daemon running: " + version + " on " + client.where());
+      if (remote.isPresent() && !version.has("remote")) {
+        spec.commandLine().getErr().println("warning: the running daemon has no remote API; restart it with"
+            + " 'sbx daemon --stop' then 'sbx daemon --listen " + listen + "'");
+      }
       return ExitCodes.OK;
     }
     Daemon daemon;
     try {
-      daemon = Daemon.start(dir, memory ? Daemon.Mode.MEMORY : Daemon.Mode.REAL, System.out);
+      daemon = Daemon.start(dir, memory ? Daemon.Mode.MEMORY : Daemon.Mode.REAL, System.out, null, remote);
     } catch (DaemonException e) {
       throw new CliFailure(e.getMessage(), e.exitCode());
     }
     Runtime.getRuntime().addShutdownHook(new Thread(daemon::close, "sbx-daemon-exit"));
     daemon.awaitStop();
     return ExitCodes.OK;
+  }
+
+  private Optional<RemoteListen> remoteListen() {
+    if (listen == null) {
+      if (tlsCert != null || tlsKey != null || !tlsSans.isEmpty()) {
+        throw new CliFailure("--tls-cert, --tls-key and --tls-san need --listen [HOST:]PORT", ExitCodes.INVALID_INPUT);
+      }
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(new RemoteListen(RemoteListen.parseAddress(listen), Optional.ofNullable(tlsCert),
+          Optional.ofNullable(tlsKey), tlsSans));
+    } catch (IllegalArgumentException e) {
+      throw new CliFailure(e.getMessage(), ExitCodes.INVALID_INPUT);
+    }
+  }
+
+  /** The remote-API options, handed on to a daemon started in the background. */
+  private List<String> launchArgs() {
+    List<String> args = new ArrayList<>();
+    if (listen != null) {
+      args.addAll(List.of("--listen", listen));
+    }
+    if (tlsCert != null) {
+      args.addAll(List.of("--tls-cert", tlsCert.toAbsolutePath().toString(), "--tls-key", tlsKey.toAbsolutePath().toString()));
+    }
+    if (!tlsSans.isEmpty()) {
+      args.addAll(List.of("--tls-san", String.join(",", tlsSans)));
+    }
+    return args;
   }
 }

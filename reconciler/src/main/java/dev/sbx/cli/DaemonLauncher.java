@@ -27,6 +27,11 @@ final class DaemonLauncher {
 
   /** Like {@link #connect(Path)}; a daemon started here uses in-memory actuators when {@code memory}. */
   static ApiClient connect(Path stateDir, boolean memory) {
+    return connect(stateDir, memory, List.of());
+  }
+
+  /** Like {@link #connect(Path, boolean)}; {@code extraArgs} go to a daemon started here (e.g. --listen). */
+  static ApiClient connect(Path stateDir, boolean memory, List<String> extraArgs) {
     ApiClient client = new ApiClient(Daemon.socket(stateDir));
     if (client.reachable()) {
       return client;
@@ -47,6 +52,7 @@ final class DaemonLauncher {
       if (memory) {
         cmd.add("--memory");
       }
+      cmd.addAll(extraArgs);
       process = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
           .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     } catch (IOException e) {
@@ -69,7 +75,7 @@ final class DaemonLauncher {
         break;
       }
     }
-    throw new CliFailure("the sbx daemon did not answer on " + client.socket() + " within 60 s; see " + log,
+    throw new CliFailure("the sbx daemon did not answer on " + client.where() + " within 60 s; see " + log,
         ExitCodes.ENVIRONMENT);
   }
 

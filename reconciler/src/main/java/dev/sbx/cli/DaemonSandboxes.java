@@ -22,6 +22,18 @@ final class DaemonSandboxes {
     this.stateDir = stateDir;
   }
 
+  /**
+   * The remote daemon of {@code --host}/{@code SBX_HOST} (whether it answers or not: a remote verb
+   * never falls back to this machine), else {@link #running(SbxLocations)}.
+   */
+  static Optional<DaemonSandboxes> running(SbxLocations locations, RemoteOptions remoteOptions) {
+    Optional<ApiClient> remote = remoteOptions.client();
+    if (remote.isPresent()) {
+      return Optional.of(new DaemonSandboxes(remote.get(), null));
+    }
+    return running(locations);
+  }
+
   /** The running daemon of the state directory ({@code --state-dir}, {@code SBX_STATE_DIR}, XDG), if any. */
   static Optional<DaemonSandboxes> running(SbxLocations locations) {
     Path stateDir = locations.daemonStateDir();
@@ -35,8 +47,7 @@ final class DaemonSandboxes {
     try {
       reply = client.call(method, path, body);
     } catch (IOException e) {
-      throw new CliFailure("the sbx daemon failed to answer on " + client.socket() + ": " + e.getMessage()
-          + "; see " + stateDir.resolve("daemon.log"), ExitCodes.ENVIRONMENT);
+      throw ReconcileCli.unreachable(client, stateDir, e);
     }
     if (reply.status() == 200) {
       return reply.body();

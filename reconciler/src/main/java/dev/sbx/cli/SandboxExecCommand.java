@@ -50,10 +50,11 @@ final class SandboxExecCommand implements Callable<Integer> {
   boolean root;
 
   @Mixin SbxLocations locations;
+  @Mixin RemoteOptions remote;
 
   @Override
   public Integer call() throws Exception {
-    Optional<DaemonSandboxes> daemon = DaemonSandboxes.running(locations);
+    Optional<DaemonSandboxes> daemon = DaemonSandboxes.running(locations, remote);
     if (daemon.isPresent()) {
       return throughDaemon(daemon.get());
     }

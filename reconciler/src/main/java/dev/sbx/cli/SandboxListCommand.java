@@ -31,13 +31,24 @@ final class SandboxListCommand implements Callable<Integer> {
   @Mixin OutputFormatOption output;
 
   @Mixin SbxLocations locations;
+  @Mixin RemoteOptions remote;
 
   @Override
   public Integer call() {
     JsonNode sandboxes;
-    Optional<DaemonSandboxes> daemon = DaemonSandboxes.running(locations);
+    var ports = new java.util.TreeMap<String, String>();
+    Optional<DaemonSandboxes> daemon = DaemonSandboxes.running(locations, remote);
     if (daemon.isPresent()) {
       sandboxes = daemon.get().call("GET", "/v1/sandboxes", "");
+      // published ports live in the daemon (sbx ports): HOST_IP:HOST_PORT->GUEST_PORT, comma-separated
+      try {
+        for (JsonNode p : daemon.get().call("GET", "/v1/ports", "")) {
+          ports.merge(p.get("sandbox").asString(), p.get("hostIp").asString() + ":" + p.get("hostPort").asInt() + "->"
+              + p.get("guestPort").asInt(), (a, b) -> a + "," + b);
+        }
+      } catch (CliFailure olderDaemon) {
+        // a daemon from before `sbx ports` has no such route: nothing is published there
+      }
     } else {
       ArrayNode array = new ObjectMapper().createArrayNode();
       try (var runtime = SandboxRuntimes.open()) {
@@ -45,15 +56,17 @@ final class SandboxListCommand implements Callable<Integer> {
       }
       sandboxes = array;
     }
-    output.print(sandboxes, () -> table(sandboxes, Output.of(spec).style()));
+    output.print(sandboxes, () -> table(sandboxes, ports, Output.of(spec).style()));
     return 0;
   }
 
-  static Table table(JsonNode sandboxes, Style style) {
+  /** {@code ports}: sandbox name to its published ports as HOST_IP:HOST_PORT->GUEST_PORT, comma-separated. */
+  static Table table(JsonNode sandboxes, java.util.Map<String, String> ports, Style style) {
     Table table = Table.withHeader("SANDBOX", "AGENT", "STATUS", "PORTS", "WORKSPACE");
     for (JsonNode s : sandboxes) {
       JsonNode workspace = s.get("workspace");
-      table.row(s.get("name").asString(), s.get("agent").asString(), style.state(s.get("status").asString()), "-",
+      table.row(s.get("name").asString(), s.get("agent").asString(), style.state(s.get("status").asString()),
+          ports.getOrDefault(s.get("name").asString(), "-"),
           workspace == null || workspace.isNull() ? "-" : workspace.asString());
     }
     return table;

@@ -25,10 +25,11 @@ final class SandboxLogsCommand implements Callable<Integer> {
   boolean startup;
 
   @Mixin SbxLocations locations;
+  @Mixin RemoteOptions remote;
 
   @Override
   public Integer call() {
-    var daemon = DaemonSandboxes.running(locations);
+    var daemon = DaemonSandboxes.running(locations, remote);
     if (daemon.isPresent()) {
       String path = "/v1/sandboxes/" + name + "/logs" + (startup ? "?startup=true" : "");
       spec.commandLine().getOut().print(daemon.get().call("GET", path, "").get("log").asString());

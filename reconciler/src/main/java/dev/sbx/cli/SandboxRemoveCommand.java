@@ -23,10 +23,11 @@ final class SandboxRemoveCommand implements Callable<Integer> {
   List<String> names;
 
   @Mixin SbxLocations locations;
+  @Mixin RemoteOptions remote;
 
   @Override
   public Integer call() {
-    var daemon = DaemonSandboxes.running(locations);
+    var daemon = DaemonSandboxes.running(locations, remote);
     if (daemon.isPresent()) {
       for (String name : names) {
         daemon.get().call("DELETE", "/v1/sandboxes/" + name, "");

@@ -42,6 +42,7 @@ import picocli.CommandLine.ScopeType;
         SandboxStopCommand.class,
         SandboxRemoveCommand.class,
         SandboxLogsCommand.class,
+        PortsCommand.class,
         SecretCommand.class,
         EgressCommand.class,
         RenderCommand.class,
@@ -49,6 +50,7 @@ import picocli.CommandLine.ScopeType;
         DiffCommand.class,
         PlanCommand.class,
         DaemonCommand.class,
+        DoctorCommand.class,
         DashboardCommand.class,
         CompletionCommand.class,
     })

@@ -1,31 +1,98 @@
 package dev.sbx.reconciler.daemon;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.StandardProtocolFamily;
+import java.net.URI;
 import java.net.UnixDomainSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
-/** The CLI's side of the local API: one HTTP/1.1 request per connection over the unix socket. */
+/**
+ * The CLI's side of the API: one HTTP/1.1 request per connection, over the local unix socket or,
+ * with {@link #remote}, over TCP + TLS to a daemon's remote API with a bearer token. Transport
+ * failures of the remote kind are {@link RemoteException}s with one-line, token-free messages.
+ */
 public final class ApiClient {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private final Path socket;
+  private static final int CONNECT_TIMEOUT_MS = 10_000;
+  /** An apply may boot VMs for minutes; a dead daemon is still noticed eventually. */
+  private static final int READ_TIMEOUT_MS = 15 * 60_000;
 
-  public ApiClient(Path socket) {
-    this.socket = socket;
+  private final Path socket;
+  private final Remote remote;
+
+  /** Where and how to reach a remote daemon; {@code token} is never part of {@link #toString()}. */
+  public record Remote(URI url, String token, SSLContext tls, boolean verifyHostName) {
+    public Remote {
+      Objects.requireNonNull(url, "url");
+      Objects.requireNonNull(tls, "tls");
+    }
+
+    String host() {
+      String h = url.getHost();
+      return h.startsWith("[") ? h.substring(1, h.length() - 1) : h;
+    }
+
+    int port() {
+      return url.getPort() < 0 ? 443 : url.getPort();
+    }
+
+    @Override
+    public String toString() {
+      return "Remote[" + url + "]";
+    }
   }
 
+  public ApiClient(Path socket) {
+    this.socket = Objects.requireNonNull(socket, "socket");
+    this.remote = null;
+  }
+
+  private ApiClient(Remote remote) {
+    this.socket = null;
+    this.remote = remote;
+  }
+
+  /** A client of the remote API at {@code remote.url()} ({@code https://HOST[:PORT]}). */
+  public static ApiClient remote(Remote remote) {
+    return new ApiClient(remote);
+  }
+
+  /** The unix socket (local clients); null for a remote one. */
   public Path socket() {
     return socket;
   }
 
-  /** True when a daemon answers on the socket. */
+  public boolean isRemote() {
+    return remote != null;
+  }
+
+  /** What this client talks to, for messages: the socket path or the URL. */
+  public String where() {
+    return remote != null ? remote.url().toString() : socket.toString();
+  }
+
+  /** True when a daemon answers. */
   public boolean reachable() {
     try {
       return call("GET", "/v1/version", "").status() == 200;
@@ -37,25 +104,107 @@ public final class ApiClient {
   /** A response: status and parsed JSON body. */
   public record Reply(int status, JsonNode body) {}
 
+  /** Why a remote call failed before any answer: connection, TLS, or an unreadable answer. */
+  public static final class RemoteException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    RemoteException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
   public Reply call(String method, String path, String jsonBody) throws IOException {
-    try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-      ch.connect(UnixDomainSocketAddress.of(socket));
-      OutputStream out = Channels.newOutputStream(ch);
-      byte[] body = jsonBody.getBytes(StandardCharsets.UTF_8);
-      String head = method + " " + path + " HTTP/1.1\r\nHost: sbx\r\nContent-Type: application/json\r\n"
-          + "Content-Length: " + body.length + "\r\nConnection: close\r\n\r\n";
-      out.write(head.getBytes(StandardCharsets.ISO_8859_1));
+    byte[] body = jsonBody.getBytes(StandardCharsets.UTF_8);
+    StringBuilder head = new StringBuilder(method).append(' ').append(path).append(" HTTP/1.1\r\n")
+        .append("Host: ").append(remote == null ? "sbx" : remote.url().getAuthority()).append("\r\n")
+        .append("Content-Type: application/json\r\nContent-Length: ").append(body.length).append("\r\n");
+    if (remote != null && remote.token() != null) {
+      head.append("Authorization: Bearer ").append(remote.token()).append("\r\n");
+    }
+    head.append("Connection: close\r\n\r\n");
+    try (Connection c = open()) {
+      OutputStream out = c.out();
+      out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
       out.write(body);
       out.flush();
-      InputStream in = Channels.newInputStream(ch);
-      String all = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      String all = new String(c.in().readAllBytes(), StandardCharsets.UTF_8);
       int split = all.indexOf("\r\n\r\n");
       if (!all.startsWith("HTTP/1.1 ") || split < 0) {
-        throw new IOException("not an HTTP answer from " + socket);
+        throw new IOException("not an HTTP answer from " + where());
       }
       int status = Integer.parseInt(all.substring(9, 12));
       String text = all.substring(split + 4);
-      return new Reply(status, text.isEmpty() ? JSON.nullNode() : JSON.readTree(text));
+      Reply reply = new Reply(status, text.isEmpty() ? JSON.nullNode() : JSON.readTree(text));
+      if (remote != null && (status == 401 || status == 403)) {
+        throw new RemoteException(where() + " refused the request (" + status + "): " + errorText(reply)
+            + (status == 401 && remote.token() == null ? "; no token given: set SBX_TOKEN or --token-file FILE" : ""), null);
+      }
+      return reply;
+    } catch (SSLException e) {
+      throw new RemoteException("TLS with " + where() + " failed: " + rootMessage(e) + tlsHint(), e);
+    } catch (ConnectException e) {
+      throw new RemoteException("cannot connect to " + where() + ": " + e.getMessage()
+          + " (is 'sbx daemon --listen' running there, and the port right?)", e);
+    } catch (UnknownHostException e) {
+      throw new RemoteException("cannot resolve the host of " + where(), e);
+    } catch (SocketTimeoutException e) {
+      throw new RemoteException("no answer from " + where() + " in time", e);
+    } catch (tools.jackson.core.JacksonException e) {
+      throw new IOException("the answer of " + where() + " is not JSON", e);
+    }
+  }
+
+  private static String tlsHint() {
+    return "; trust the daemon's certificate with --ca-cert FILE (its STATE/api-tls/server.pem) or"
+        + " --tls-fingerprint SHA256 (printed by 'sbx daemon --listen')";
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    return m.lines().findFirst().orElse(m);
+  }
+
+  private record Connection(InputStream in, OutputStream out, Closeable closer) implements Closeable {
+    @Override
+    public void close() throws IOException {
+      closer.close();
+    }
+  }
+
+  private Connection open() throws IOException {
+    if (remote == null) {
+      SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+      try {
+        ch.connect(UnixDomainSocketAddress.of(socket));
+      } catch (IOException e) {
+        ch.close();
+        throw e;
+      }
+      return new Connection(Channels.newInputStream(ch), Channels.newOutputStream(ch), ch);
+    }
+    Socket plain = new Socket();
+    try {
+      plain.connect(new InetSocketAddress(remote.host(), remote.port()), CONNECT_TIMEOUT_MS);
+      plain.setSoTimeout(READ_TIMEOUT_MS);
+      SSLSocket tls = (SSLSocket) remote.tls().getSocketFactory().createSocket(plain, remote.host(), remote.port(), true);
+      tls.setEnabledProtocols(ApiTls.PROTOCOLS);
+      SSLParameters params = tls.getSSLParameters();
+      if (remote.verifyHostName()) {
+        params.setEndpointIdentificationAlgorithm("HTTPS");
+      }
+      if (!remote.host().contains(":") && !remote.host().matches("[0-9.]+")) {
+        params.setServerNames(List.of(new SNIHostName(remote.host().toLowerCase(Locale.ROOT))));
+      }
+      tls.setSSLParameters(params);
+      tls.startHandshake();
+      return new Connection(tls.getInputStream(), tls.getOutputStream(), tls);
+    } catch (IOException | RuntimeException e) {
+      plain.close();
+      throw e;
     }
   }
 
@@ -63,9 +212,15 @@ public final class ApiClient {
   public Outcome outcome(String path, String jsonBody) throws IOException {
     Reply r = call("POST", path, jsonBody);
     if (r.status() != 200) {
-      throw new IOException("daemon answered " + r.status() + ": " + r.body());
+      throw new IOException("daemon answered " + r.status() + ": " + errorText(r));
     }
     return new Outcome(r.body().get("exitCode").asInt(), r.body().get("stdout").asString(),
         r.body().get("stderr").asString());
+  }
+
+  /** The {@code error} of an error answer, or the body. */
+  public static String errorText(Reply r) {
+    JsonNode b = r.body();
+    return b != null && b.has("error") ? b.get("error").asString() : String.valueOf(b);
   }
 }

@@ -13,7 +13,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -27,9 +29,38 @@ final class ApiServer implements AutoCloseable {
   private static final int MAX_HEAD = 16 * 1024;
   private static final int MAX_BODY = 16 * 1024 * 1024;
 
-  /** Handles one request; returns the status and the JSON body. */
+  /**
+   * Handles one request; returns the status and the JSON body. Routes that need the headers (the
+   * webhooks check a signature) override {@link #handle(Request)}.
+   */
   interface Handler {
     Response handle(String method, String path, String body);
+
+    default Response handle(Request request) {
+      return handle(request.method(), request.path(), request.body());
+    }
+  }
+
+  /** One parsed request; header names are lower case. */
+  record Request(String method, String path, Map<String, String> headers, String body) {
+    Request {
+      headers = Map.copyOf(headers);
+    }
+
+    String header(String name) {
+      return headers.get(name.toLowerCase(Locale.ROOT));
+    }
+  }
+
+  /** A request the server answers itself (bad request line, body too large) without the handler. */
+  static final class Refused extends IOException {
+    private static final long serialVersionUID = 1L;
+    final transient Response response;
+
+    Refused(Response response) {
+      super(response.json());
+      this.response = response;
+    }
   }
 
   record Response(int status, String json) {}
@@ -67,35 +98,54 @@ final class ApiServer implements AutoCloseable {
 
   private static void serve(SocketChannel client, Handler handler) {
     try (client; InputStream in = Channels.newInputStream(client); OutputStream out = Channels.newOutputStream(client)) {
-      String head = readHead(in);
-      String[] lines = head.split("\r\n");
-      String[] requestLine = lines[0].split(" ");
-      if (requestLine.length != 3 || !requestLine[2].startsWith("HTTP/1.")) {
-        write(out, new Response(400, "{\"error\":\"bad request line\"}"));
-        return;
-      }
-      int length = 0;
-      for (int i = 1; i < lines.length; i++) {
-        int colon = lines[i].indexOf(':');
-        if (colon > 0 && lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT).equals("content-length")) {
-          length = Integer.parseInt(lines[i].substring(colon + 1).trim());
-        }
-      }
-      if (length < 0 || length > MAX_BODY) {
-        write(out, new Response(413, "{\"error\":\"body too large\"}"));
-        return;
-      }
-      String body = new String(in.readNBytes(length), StandardCharsets.UTF_8);
-      Response response;
+      Request request;
       try {
-        response = handler.handle(requestLine[0], requestLine[1], body);
-      } catch (RuntimeException e) {
-        response = new Response(500, "{\"error\":" + quote(String.valueOf(e)) + "}");
+        request = read(in);
+      } catch (Refused r) {
+        write(out, r.response, Map.of());
+        return;
       }
-      write(out, response);
+      write(out, dispatch(handler, request), Map.of());
     } catch (IOException | RuntimeException e) {
       // the client went away or sent garbage; nothing to answer
     }
+  }
+
+  /** The handler's answer; an exception it throws is a 500 with its message, not a dropped connection. */
+  static Response dispatch(Handler handler, Request request) {
+    try {
+      return handler.handle(request);
+    } catch (RuntimeException e) {
+      return new Response(500, "{\"error\":" + quote(String.valueOf(e)) + "}");
+    }
+  }
+
+  /** Reads one request: head, then a {@code Content-Length} body. */
+  static Request read(InputStream in) throws IOException {
+    String head = readHead(in);
+    String[] lines = head.split("\r\n");
+    String[] requestLine = lines[0].split(" ");
+    if (requestLine.length != 3 || !requestLine[2].startsWith("HTTP/1.")) {
+      throw new Refused(new Response(400, "{\"error\":\"bad request line\"}"));
+    }
+    Map<String, String> headers = new HashMap<>();
+    for (int i = 1; i < lines.length; i++) {
+      int colon = lines[i].indexOf(':');
+      if (colon > 0) {
+        headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
+      }
+    }
+    int length;
+    try {
+      length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
+    } catch (NumberFormatException e) {
+      throw new Refused(new Response(400, "{\"error\":\"bad Content-Length\"}"));
+    }
+    if (length < 0 || length > MAX_BODY) {
+      throw new Refused(new Response(413, "{\"error\":\"body too large\"}"));
+    }
+    String body = new String(in.readNBytes(length), StandardCharsets.UTF_8);
+    return new Request(requestLine[0], requestLine[1], headers, body);
   }
 
   private static String readHead(InputStream in) throws IOException {
@@ -113,10 +163,13 @@ final class ApiServer implements AutoCloseable {
     return head.toString(StandardCharsets.ISO_8859_1);
   }
 
-  private static void write(OutputStream out, Response r) throws IOException {
+  static void write(OutputStream out, Response r, Map<String, String> extraHeaders) throws IOException {
     byte[] body = r.json().getBytes(StandardCharsets.UTF_8);
+    StringBuilder extra = new StringBuilder();
+    extraHeaders.forEach((k, v) -> extra.append(k).append(": ").append(v).append("\r\n"));
     String head = "HTTP/1.1 " + r.status() + " " + (r.status() < 400 ? "OK" : "Error") + "\r\n"
-        + "Content-Type: application/json\r\nContent-Length: " + body.length + "\r\nConnection: close\r\n\r\n";
+        + "Content-Type: application/json\r\nContent-Length: " + body.length + "\r\n" + extra
+        + "Connection: close\r\n\r\n";
     out.write(head.getBytes(StandardCharsets.ISO_8859_1));
     out.write(body);
     out.flush();

@@ -63,6 +63,7 @@ import tools.jackson.databind.node.ObjectNode;
  *                                        {"exitCode","signal"?,"stdout":base64,"stderr":base64,"truncated"}
  * POST /v1/sandboxes/NAME/start         boots a stopped VM again (the dashboard's restart)
  * GET  /v1/sandboxes/NAME/logs[?startup=true] {"log"} (sbx logs)
+ * GET|POST|DELETE /v1/sandboxes/NAME/ports, GET /v1/ports   published ports (sbx ports; see PortRoutes)
  * POST /v1/shutdown                      stops the daemon (VMs keep running)
  * </pre>
  *
@@ -87,10 +88,15 @@ public final class Daemon implements AutoCloseable {
   private final ApiServer server;
   private final SandboxRoutes sandboxes;
   private final EgressDecisionRoutes decisions = new EgressDecisionRoutes(this::decisionLog);
+  private final PublishedPorts publishedPorts;
+  private final PortRoutes ports;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final PrintStream log;
+  private final RemoteApiServer remote;
+  private final String remoteFingerprint;
 
-  private Daemon(Path stateDir, Mode mode, PrintStream log, SandboxRuntime memoryVm) throws IOException {
+  private Daemon(Path stateDir, Mode mode, PrintStream log, SandboxRuntime memoryVm, Optional<RemoteListen> listen)
+      throws IOException {
     this.stateDir = stateDir;
     this.mode = mode;
     this.log = log;
@@ -143,9 +149,53 @@ public final class Daemon implements AutoCloseable {
       readopt(runtime, listeners);
     }
     sandboxes = new SandboxRoutes(vm);
-    server = new ApiServer(socket(stateDir), this::handle);
+    publishedPorts = vm == null ? null : new PublishedPorts(vm, stateDir.resolve("ports.json"), log::println).start();
+    ports = new PortRoutes(publishedPorts);
+    // The remote listener first: whoever sees the socket answer may rely on it (sbx daemon --listen).
+    RemoteApiServer r = null;
+    String fingerprint = null;
+    if (listen.isPresent()) {
+      try {
+        ServerCertificate identity = listen.get().identity(stateDir);
+        r = new RemoteApiServer(listen.get().bind(), identity, new RemoteAuth(new ApiTokens(stateDir)), this::handle, log);
+        fingerprint = identity.fingerprint();
+        log.println(Instant.now() + " remote API on https://" + hostPort(r.address()) + " (TLS, bearer tokens from "
+            + stateDir.resolve(ApiTokens.FILE) + "); certificate SHA-256 " + fingerprint);
+      } catch (IOException | RuntimeException e) {
+        if (proxy != null) {
+          proxy.close();
+        }
+        releaseLock();
+        throw new DaemonException(5, "cannot serve the remote API on " + listen.get().bind() + ": " + e.getMessage(), e);
+      }
+    }
+    remote = r;
+    remoteFingerprint = fingerprint;
+    try {
+      server = new ApiServer(socket(stateDir), this::handle);
+    } catch (IOException e) {
+      if (remote != null) {
+        remote.close();
+      }
+      throw e;
+    }
     log.println(Instant.now() + " sbx daemon " + ProcessHandle.current().pid() + " serving " + socket(stateDir)
         + " (" + mode.name().toLowerCase(java.util.Locale.ROOT) + " actuators)");
+  }
+
+  private static String hostPort(java.net.InetSocketAddress a) {
+    String host = a.getHostString();
+    return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
+  }
+
+  /** Where the remote API listens ({@code --listen}), with its real port. */
+  public Optional<java.net.InetSocketAddress> remoteAddress() {
+    return Optional.ofNullable(remote).map(RemoteApiServer::address);
+  }
+
+  /** The SHA-256 fingerprint of the remote API's certificate (what clients may pin). */
+  public Optional<String> remoteFingerprint() {
+    return Optional.ofNullable(remoteFingerprint);
   }
 
   /** Starts a daemon on {@code stateDir}; {@link DaemonException} when another one holds it. */
@@ -158,8 +208,14 @@ public final class Daemon implements AutoCloseable {
    * the {@code /v1/sandboxes} routes, which otherwise need the real runtime.
    */
   public static Daemon start(Path stateDir, Mode mode, PrintStream log, SandboxRuntime memoryVm) {
+    return start(stateDir, mode, log, memoryVm, Optional.empty());
+  }
+
+  /** Like {@link #start(Path, Mode, PrintStream, SandboxRuntime)}, also serving the remote API when {@code listen}. */
+  public static Daemon start(Path stateDir, Mode mode, PrintStream log, SandboxRuntime memoryVm,
+      Optional<RemoteListen> listen) {
     try {
-      return new Daemon(stateDir.toAbsolutePath(), mode, log, memoryVm);
+      return new Daemon(stateDir.toAbsolutePath(), mode, log, memoryVm, listen);
     } catch (IOException e) {
       throw new DaemonException(5, "cannot start the daemon in " + stateDir + ": " + e.getMessage(), e);
     }
@@ -210,6 +266,9 @@ public final class Daemon implements AutoCloseable {
   }
 
   private ApiServer.Response handle(String method, String path, String body) {
+    if (PortRoutes.matches(path)) {
+      return ports.handle(method, path, body);
+    }
     if (SandboxRoutes.matches(path) || path.startsWith("/v1/sandboxes?")) {
       try {
         return sandboxes.handle(method, path, body);
@@ -222,10 +281,13 @@ public final class Daemon implements AutoCloseable {
     }
     try {
       return switch (method + " " + path) {
-        case "GET /v1/version" -> ok(JSON.createObjectNode().put("api", "v1").put("pid", ProcessHandle.current().pid())
-            .put("actuators", mode.name().toLowerCase(java.util.Locale.ROOT)));
-        case "POST /v1/plan" -> outcome(service.plan(request(body)));
-        case "POST /v1/apply" -> outcome(service.apply(request(body)));
+        case "GET /v1/version" -> ok(version());
+        case "POST /v1/plan" -> outcome(DesiredWire.carriedBy(JSON.readTree(body))
+            ? service.plan(DesiredWire.read(JSON.readTree(body)), flags(JSON.readTree(body)))
+            : service.plan(request(body)));
+        case "POST /v1/apply" -> outcome(DesiredWire.carriedBy(JSON.readTree(body))
+            ? service.apply(DesiredWire.read(JSON.readTree(body)), flags(JSON.readTree(body)))
+            : service.apply(request(body)));
         case "POST /v1/apply-plan" -> {
           JsonNode n = JSON.readTree(body);
           yield outcome(service.applyPlan(n.get("plan").asString(),
@@ -242,6 +304,15 @@ public final class Daemon implements AutoCloseable {
     } catch (RuntimeException e) {
       return new ApiServer.Response(400, "{\"error\":" + ApiServer.quote(e.getMessage()) + "}");
     }
+  }
+
+  private ObjectNode version() {
+    ObjectNode v = JSON.createObjectNode().put("api", "v1").put("pid", ProcessHandle.current().pid())
+        .put("actuators", mode.name().toLowerCase(java.util.Locale.ROOT));
+    if (remote != null) {
+      v.putObject("remote").put("url", "https://" + hostPort(remote.address())).put("fingerprint", remoteFingerprint);
+    }
+    return v;
   }
 
   /** The proxy's in-memory decision log; none in memory mode. */
@@ -276,6 +347,12 @@ public final class Daemon implements AutoCloseable {
         n.has("kitAllows") ? n.get("kitAllows").asString() : "allow");
   }
 
+  /** The flags of a body that carries a compiled state ({@link DesiredWire}) instead of a directory. */
+  private static ReconcileRequest flags(JsonNode n) {
+    return new ReconcileRequest("", flag(n, "prune"), flag(n, "allowEmptySource"), flag(n, "json"),
+        flag(n, "exitCode"), flag(n, "dryRun"), n.has("kitAllows") ? n.get("kitAllows").asString() : "allow");
+  }
+
   private static boolean flag(JsonNode n, String name) {
     return n.has(name) && n.get(name).asBoolean();
   }
@@ -306,13 +383,26 @@ public final class Daemon implements AutoCloseable {
     if (stopped.getCount() == 0) {
       return;
     }
-    server.close();
+    if (remote != null) {
+      remote.close();
+    }
+    if (server != null) { // null only while starting (a remote /v1/shutdown that early)
+      server.close();
+    }
+    if (publishedPorts != null) {
+      publishedPorts.close();
+    }
     if (vm != null) {
       vm.close();
     }
     if (proxy != null) {
       proxy.close();
     }
+    releaseLock();
+    stopped.countDown();
+  }
+
+  private void releaseLock() {
     try {
       Files.deleteIfExists(pidFile(stateDir));
       lock.release();
@@ -320,6 +410,5 @@ public final class Daemon implements AutoCloseable {
     } catch (IOException ignored) {
       // the OS releases the lock when the process ends
     }
-    stopped.countDown();
   }
 }

@@ -10,6 +10,7 @@ import dev.sbx.reconciler.apply.StalePlanException;
 import dev.sbx.reconciler.compile.CompiledState;
 import dev.sbx.reconciler.compile.DesiredCompiler;
 import dev.sbx.reconciler.compile.GuestPayload;
+import dev.sbx.reconciler.desired.DesiredState;
 import dev.sbx.reconciler.event.ReconcileEvent;
 import dev.sbx.reconciler.merge.KitAllows;
 import dev.sbx.reconciler.plan.Plan;
@@ -69,6 +70,46 @@ public final class ReconcileService {
       int code = request.exitCode() && !plan.inSync() ? 1 : 0;
       return new Outcome(code, out, err.toString());
     });
+  }
+
+  /**
+   * {@code sbx plan|diff -f DIR --host URL}: the plan of a state the CLI compiled on another
+   * machine, compared as the daemon source it stands for ({@link SourceAdoption}).
+   */
+  public Outcome plan(DesiredWire wire, ReconcileRequest flags) {
+    StringBuilder err = new StringBuilder();
+    return guarded(err, () -> {
+      DesiredState desired = adopt(wire, err);
+      Plan plan = reconciler(err).plan(desired, planOptions(flags));
+      String out = flags.json() ? PlanJson.write(plan) + "\n" : PlanRenderer.render(plan);
+      int code = flags.exitCode() && !plan.inSync() ? 1 : 0;
+      return new Outcome(code, out, err.toString());
+    });
+  }
+
+  /** {@code sbx apply -f DIR --host URL}: like {@link #apply(ReconcileRequest)} for a state compiled elsewhere. */
+  public Outcome apply(DesiredWire wire, ReconcileRequest flags) {
+    StringBuilder err = new StringBuilder();
+    return guarded(err, () -> {
+      DesiredState desired = adopt(wire, err);
+      Reconciler reconciler = reconciler(err);
+      if (flags.dryRun()) {
+        Plan plan = reconciler.plan(desired, planOptions(flags));
+        return new Outcome(0, flags.json() ? PlanJson.write(plan) + "\n" : PlanRenderer.render(plan), err.toString());
+      }
+      payloads.putAll(wire.payloads());
+      ApplyResult result = reconciler.apply(desired, planOptions(flags),
+          ApplyOptions.defaults("sbx apply -f (remote) as " + desired.source().id()));
+      return result(result, flags.json(), err);
+    });
+  }
+
+  private DesiredState adopt(DesiredWire wire, StringBuilder err) {
+    DesiredState desired = SourceAdoption.adopt(wire.desired(), state.store().load(), wire.source());
+    if (!desired.source().id().equals(wire.desired().source().id())) {
+      err.append("comparing as the daemon's source ").append(desired.source().id()).append('\n');
+    }
+    return desired;
   }
 
   /** {@code sbx apply -f DIR}: plan, then apply (or only plan with {@code --dry-run}). */

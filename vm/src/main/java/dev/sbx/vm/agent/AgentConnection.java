@@ -29,8 +29,8 @@ import java.util.function.Consumer;
 
 /**
  * The host end of the guest agent protocol over one byte-stream connection: a reader thread
- * demultiplexes frames to exec streams and egress tunnels; writers share one lock. Exec streams
- * use odd ids chosen here; tunnels use the even ids the guest opens.
+ * demultiplexes frames to exec streams and egress tunnels; writers share one lock. Exec and
+ * port streams use odd ids chosen here; proxy tunnels use the even ids the guest opens.
  */
 public final class AgentConnection implements AutoCloseable {
   public static final int VERSION = 1;
@@ -167,6 +167,44 @@ public final class AgentConnection implements AutoCloseable {
     return stream;
   }
 
+  /**
+   * Connects {@code client} (a connection a host listener accepted for a published port) to
+   * {@code 127.0.0.1:guestPort} inside the guest: sends {@code OPEN kind=port} on a fresh odd
+   * stream, waits for {@code OPENED}, then relays both ways on two threads under flow control
+   * until both sides closed or either aborts. The caller gives up {@code client}: it is closed
+   * when the stream ends, also when the guest refused ({@link GuestRefusedException} naming the
+   * reason, e.g. nothing listens on the port).
+   */
+  public void openPort(int guestPort, SocketChannel client, Duration timeout) throws IOException, TimeoutException {
+    if (guestPort < 1 || guestPort > 65535) {
+      throw new IllegalArgumentException("guest port " + guestPort + " is not in 1..65535");
+    }
+    GuestHello guest = hello.getNow(null);
+    if (guest == null || !guest.supports(GuestHello.FEATURE_PORT)) {
+      client.close();
+      throw new GuestRefusedException("the guest agent (" + (guest == null ? "no HELLO yet" : guest.agent())
+          + ") does not support port streams; restart the sandbox with this sbx to update it");
+    }
+    int id = nextExec.getAndAdd(2);
+    var tunnel = new Tunnel(id);
+    tunnel.socket = client;
+    tunnel.opening = new CompletableFuture<>();
+    openTunnels.put(id, tunnel);
+    try {
+      send(new Frame(FrameType.OPEN, id, Tags.create().add("kind", "port").add("port", "" + guestPort).encode()));
+      await(tunnel.opening, timeout, "OPENED for guest port " + guestPort);
+    } catch (IOException | TimeoutException | RuntimeException e) {
+      if (openTunnels.remove(id) != null) {
+        trySend(new Frame(FrameType.RESET, id, Tags.create().add("error", "host gave up").encode()));
+      }
+      tunnel.abort();
+      throw e;
+    }
+    Thread relay = new Thread(tunnel::relay, "sbx-port-" + guestPort + "-" + id);
+    relay.setDaemon(true);
+    relay.start();
+  }
+
   /** Completes when the connection is gone (peer closed, protocol error, or {@link #close()}). */
   public CompletableFuture<Void> closedFuture() {
     return closed;
@@ -256,6 +294,12 @@ public final class AgentConnection implements AutoCloseable {
         }
       }
       case FrameType.OPEN -> openTunnel(stream, Tags.decode(frame.payload()));
+      case FrameType.OPENED -> {
+        Tunnel tunnel = openTunnels.get(stream);
+        if (tunnel != null && tunnel.opening != null) {
+          tunnel.opening.complete(null);
+        }
+      }
       case FrameType.DATA -> {
         Tunnel tunnel = openTunnels.get(stream);
         if (tunnel != null) {
@@ -276,6 +320,9 @@ public final class AgentConnection implements AutoCloseable {
         }
         Tunnel tunnel = openTunnels.remove(stream);
         if (tunnel != null) {
+          if (tunnel.opening != null) {
+            tunnel.opening.completeExceptionally(new GuestRefusedException(error));
+          }
           tunnel.abort();
         }
       }
@@ -292,7 +339,8 @@ public final class AgentConnection implements AutoCloseable {
     String version = tags.first("version").orElseThrow(() -> new ProtocolException("guest HELLO without version"));
     try {
       return new GuestHello(Integer.parseInt(version), tags.first("agent").orElse("?"),
-          tags.first("boot_id").orElse(""), "1".equals(tags.first("ready").orElse("0")));
+          tags.first("boot_id").orElse(""), "1".equals(tags.first("ready").orElse("0")),
+          java.util.Set.copyOf(tags.all("feature")));
     } catch (NumberFormatException e) {
       throw new ProtocolException("guest HELLO version is not a number: " + version);
     }
@@ -456,6 +504,8 @@ public final class AgentConnection implements AutoCloseable {
     final LinkedBlockingQueue<byte[]> toHost = new LinkedBlockingQueue<>();
     volatile SocketChannel socket;
     volatile boolean aborted;
+    /** Port streams only: completes on {@code OPENED}, fails on {@code RESET}. */
+    volatile CompletableFuture<Void> opening;
     private boolean hostSideDone;
     private boolean guestSideDone;
 
@@ -469,6 +519,10 @@ public final class AgentConnection implements AutoCloseable {
 
     void abort() {
       aborted = true;
+      var waiting = opening;
+      if (waiting != null) {
+        waiting.completeExceptionally(new IOException("stream aborted"));
+      }
       window.close();
       toHost.add(new byte[0]);
       SocketChannel s = socket;
@@ -495,6 +549,11 @@ public final class AgentConnection implements AutoCloseable {
         return;
       }
       trySend(Frame.of(FrameType.OPENED, id));
+      relay();
+    }
+
+    /** Pumps guest→host on a second thread and host→guest on this one. */
+    void relay() {
       Thread writer = new Thread(this::guestToHost, "sbx-tunnel-w-" + id);
       writer.setDaemon(true);
       writer.start();
@@ -540,7 +599,7 @@ public final class AgentConnection implements AutoCloseable {
         }
       } catch (IOException e) {
         if (!aborted && openTunnels.remove(id) != null) {
-          trySend(new Frame(FrameType.RESET, id, Tags.create().add("error", "egress connection failed").encode()));
+          trySend(new Frame(FrameType.RESET, id, Tags.create().add("error", "host connection failed").encode()));
           abort();
         }
       }
@@ -566,7 +625,7 @@ public final class AgentConnection implements AutoCloseable {
         }
       } catch (IOException | InterruptedException e) {
         if (!aborted && openTunnels.remove(id) != null) {
-          trySend(new Frame(FrameType.RESET, id, Tags.create().add("error", "egress connection failed").encode()));
+          trySend(new Frame(FrameType.RESET, id, Tags.create().add("error", "host connection failed").encode()));
           abort();
         }
       }

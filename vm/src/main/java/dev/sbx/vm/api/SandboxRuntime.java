@@ -1,6 +1,7 @@
 package dev.sbx.vm.api;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -63,6 +64,25 @@ public interface SandboxRuntime extends AutoCloseable {
       Thread.currentThread().interrupt();
       throw new SandboxException(SandboxException.Kind.IO, name, "interrupted while waiting for " + request.argv(), e);
     }
+  }
+
+  /**
+   * Connects {@code client}, a connection accepted on a published host port, to
+   * {@code 127.0.0.1:guestPort} inside a running sandbox and relays bytes both ways in the
+   * background until either side closes. Returns once the guest side is connected. The runtime
+   * takes ownership of {@code client}: it is closed when the relay ends or the connect fails.
+   *
+   * @throws SandboxException {@code GUEST_FAILED} when nothing accepts on the guest port
+   *     (connection refused), {@code INVALID} when the sandbox does not run, {@code IO} when the
+   *     guest agent cannot be reached
+   */
+  default void connectGuestPort(String name, int guestPort, SocketChannel client) {
+    try {
+      client.close();
+    } catch (java.io.IOException ignored) {
+      // refusing anyway
+    }
+    throw new SandboxException(SandboxException.Kind.INVALID, name, "the " + driver() + " driver cannot forward ports");
   }
 
   /** Every sandbox this runtime owns, with its observed state. */

@@ -12,6 +12,8 @@ import dev.sbx.vm.api.SandboxRuntime;
 import dev.sbx.vm.api.SandboxSpec;
 import dev.sbx.vm.api.SandboxState;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,6 +43,8 @@ public final class FakeSandboxRuntime implements SandboxRuntime {
     SandboxState state = SandboxState.STOPPED;
     long pid;
     final StringBuilder console = new StringBuilder();
+    /** Guest ports that "listen": each is a real loopback server on the host standing in for it. */
+    final Map<Integer, InetSocketAddress> ports = new TreeMap<>();
   }
 
   @Override
@@ -64,6 +68,80 @@ public final class FakeSandboxRuntime implements SandboxRuntime {
     Entry e = get(name);
     e.state = SandboxState.EXITED;
     e.pid = 0;
+  }
+
+  /**
+   * Makes {@code guestPort} of a sandbox accept connections: {@link #connectGuestPort} relays
+   * them to {@code stand_in}, a real server on the host. Other guest ports refuse.
+   */
+  public synchronized void serveGuestPort(String name, int guestPort, InetSocketAddress standIn) {
+    get(name).ports.put(guestPort, standIn);
+  }
+
+  @Override
+  public void connectGuestPort(String name, int guestPort, SocketChannel client) {
+    InetSocketAddress target;
+    synchronized (this) {
+      calls.add("port " + name + " " + guestPort);
+      Entry e = sandboxes.get(name);
+      target = e == null || e.state != SandboxState.RUNNING ? null : e.ports.get(guestPort);
+      if (e == null || e.state != SandboxState.RUNNING || target == null) {
+        closeQuietly(client);
+        if (e == null) {
+          throw SandboxException.notFound(name);
+        }
+        if (e.state != SandboxState.RUNNING) {
+          throw new SandboxException(Kind.INVALID, name, "is not running (start it first)");
+        }
+        throw new SandboxException(Kind.GUEST_FAILED, name,
+            "connect 127.0.0.1:" + guestPort + " in the guest: Connection refused");
+      }
+    }
+    SocketChannel guest;
+    try {
+      guest = SocketChannel.open(target);
+    } catch (IOException ex) {
+      closeQuietly(client);
+      throw new SandboxException(Kind.GUEST_FAILED, name, "connect 127.0.0.1:" + guestPort + " in the guest: "
+          + ex.getMessage(), ex);
+    }
+    var open = new java.util.concurrent.atomic.AtomicInteger(2);
+    pump(client, guest, open, "fake-port-up-" + guestPort);
+    pump(guest, client, open, "fake-port-down-" + guestPort);
+  }
+
+  /** Copies until EOF, then half-closes the destination; the last direction to end (or a failure) closes both. */
+  private static void pump(SocketChannel from, SocketChannel to, java.util.concurrent.atomic.AtomicInteger open,
+      String threadName) {
+    Thread t = new Thread(() -> {
+      java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(1 << 16);
+      try {
+        while (from.read(buf.clear()) >= 0) {
+          buf.flip();
+          while (buf.hasRemaining()) {
+            to.write(buf);
+          }
+        }
+        to.shutdownOutput();
+        if (open.decrementAndGet() > 0) {
+          return;
+        }
+      } catch (IOException e) {
+        // a reset on either side ends both
+      }
+      closeQuietly(from);
+      closeQuietly(to);
+    }, threadName);
+    t.setDaemon(true);
+    t.start();
+  }
+
+  private static void closeQuietly(SocketChannel c) {
+    try {
+      c.close();
+    } catch (IOException ignored) {
+      // closing anyway
+    }
   }
 
   /** Every call made, e.g. {@code create api}, {@code start api}, in order. */

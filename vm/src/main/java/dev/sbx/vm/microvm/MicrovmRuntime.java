@@ -346,6 +346,37 @@ public final class MicrovmRuntime implements SandboxRuntime {
     }
   }
 
+  /** How long the guest agent may take to connect a published port's stream. */
+  private static final Duration PORT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+  @Override
+  public void connectGuestPort(String name, int guestPort, SocketChannel client) {
+    AgentConnection connection;
+    try {
+      connection = connection(name);
+    } catch (SandboxException e) {
+      closeQuietly(client);
+      throw e;
+    }
+    try {
+      connection.openPort(guestPort, client, PORT_CONNECT_TIMEOUT);
+    } catch (dev.sbx.vm.agent.GuestRefusedException e) {
+      throw new SandboxException(Kind.GUEST_FAILED, name, e.getMessage(), e);
+    } catch (IOException e) {
+      throw new SandboxException(Kind.IO, name, "port " + guestPort + ": " + e.getMessage(), e);
+    } catch (TimeoutException e) {
+      throw new SandboxException(Kind.IO, name, "port " + guestPort + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void closeQuietly(SocketChannel channel) {
+    try {
+      channel.close();
+    } catch (IOException ignored) {
+      // refusing anyway
+    }
+  }
+
   @Override
   public void stop(String name) {
     synchronized (lock(name)) {

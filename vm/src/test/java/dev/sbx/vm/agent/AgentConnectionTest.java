@@ -251,4 +251,76 @@ class AgentConnectionTest {
       public void stderr(byte[] b) {}
     };
   }
+
+  /** A connected pair of loopback sockets: the first stands for the host client, the second is handed to openPort. */
+  private static SocketChannel[] socketPair() throws Exception {
+    try (var server = java.nio.channels.ServerSocketChannel.open()) {
+      server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+      SocketChannel client = SocketChannel.open(server.getLocalAddress());
+      return new SocketChannel[] {client, server.accept()};
+    }
+  }
+
+  private AgentConnection connectWithPorts() throws Exception {
+    Path socket = tmp.resolve("agent.sock");
+    agent = new FakeAgent(socket, 1, true);
+    agent.portFeature = true;
+    host = AgentConnection.start(SocketChannel.open(UnixDomainSocketAddress.of(socket)), null, line -> { });
+    host.handshake(T, Duration.ofMillis(100));
+    return host;
+  }
+
+  @Test
+  void portStreamOpensOnAFreshOddIdAndRelaysBothWaysThenHalfCloses() throws Exception {
+    connectWithPorts();
+    host.exec(ExecRequest.asAgent("emit", "exit:0"), new ExecOutput() {
+      @Override
+      public void stdout(byte[] bytes) {}
+
+      @Override
+      public void stderr(byte[] bytes) {}
+    });
+    SocketChannel[] pair = socketPair();
+    host.openPort(7, pair[1], T);
+    Frame open = agent.await(FrameType.OPEN);
+    assertEquals(3, open.stream(), "port streams share the host's odd id sequence with execs");
+    Tags tags = Tags.decode(open.payload());
+    assertEquals("port", tags.first("kind").orElseThrow());
+    assertEquals("7", tags.first("port").orElseThrow());
+    try (Socket client = pair[0].socket()) {
+      client.setSoTimeout(5000);
+      client.getOutputStream().write("echo me".getBytes(StandardCharsets.UTF_8));
+      assertEquals("echo me", new String(client.getInputStream().readNBytes(7), StandardCharsets.UTF_8));
+      client.shutdownOutput();
+      assertEquals(-1, client.getInputStream().read(), "the guest's CLOSE ends the host client's input");
+    }
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (host.openTunnels() > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertEquals(0, host.openTunnels(), "a stream closed both ways is gone");
+  }
+
+  @Test
+  void aRefusedGuestPortFailsWithTheGuestsReasonAndClosesTheClient() throws Exception {
+    connectWithPorts();
+    SocketChannel[] pair = socketPair();
+    var e = assertThrows(GuestRefusedException.class, () -> host.openPort(8080, pair[1], T));
+    assertTrue(e.getMessage().contains("127.0.0.1:8080") && e.getMessage().contains("refused"), e.getMessage());
+    assertEquals(-1, pair[0].read(ByteBuffer.allocate(1)));
+    assertEquals(0, host.openTunnels());
+    pair[0].close();
+  }
+
+  @Test
+  void anAgentWithoutThePortFeatureIsNeverSentOpen() throws Exception {
+    connect(1, null).handshake(T);
+    SocketChannel[] pair = socketPair();
+    var e = assertThrows(GuestRefusedException.class, () -> host.openPort(7, pair[1], T));
+    assertTrue(e.getMessage().contains("does not support port streams"), e.getMessage());
+    assertFalse(pair[1].isOpen());
+    host.ping(T);
+    assertTrue(agent.received.stream().noneMatch(f -> f.type() == FrameType.OPEN));
+    pair[0].close();
+  }
 }

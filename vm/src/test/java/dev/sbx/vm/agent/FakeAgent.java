@@ -35,6 +35,9 @@ final class FakeAgent implements AutoCloseable {
   final Map<Integer, ByteArrayOutputStream> stdins = new ConcurrentHashMap<>();
   volatile boolean refuseConfigure;
   volatile Tags lastConfigure;
+  /** Announce {@code feature=port}; then guest port 7 is an echo server and every other port refuses. */
+  volatile boolean portFeature;
+  final java.util.Set<Integer> portStreams = ConcurrentHashMap.newKeySet();
   private final Thread thread;
 
   /** When set, the fake stays quiet until the host says HELLO (a reconnect the guest did not see). */
@@ -73,8 +76,12 @@ final class FakeAgent implements AutoCloseable {
   }
 
   private void sendHello() throws IOException {
-    send(new Frame(FrameType.HELLO, 0, Tags.create().add("version", "" + version).add("agent", "fake/1")
-        .add("boot_id", "boot-1").add("ready", "0").encode()));
+    Tags hello = Tags.create().add("version", "" + version).add("agent", "fake/1").add("boot_id", "boot-1")
+        .add("ready", "0");
+    if (portFeature) {
+      hello.add("feature", "port");
+    }
+    send(new Frame(FrameType.HELLO, 0, hello.encode()));
   }
 
   private void handle(Frame f) throws IOException {
@@ -93,6 +100,28 @@ final class FakeAgent implements AutoCloseable {
             : Tags.create().add("ok", "1")).encode()));
       }
       case FrameType.EXEC -> exec(f.stream(), Tags.decode(f.payload()));
+      case FrameType.OPEN -> {
+        Tags tags = Tags.decode(f.payload());
+        String port = tags.first("port").orElse("?");
+        if ("port".equals(tags.first("kind").orElse("")) && "7".equals(port)) {
+          portStreams.add(f.stream());
+          send(Frame.of(FrameType.OPENED, f.stream()));
+        } else {
+          send(new Frame(FrameType.RESET, f.stream(),
+              Tags.create().add("error", "connect 127.0.0.1:" + port + " in the guest: Connection refused").encode()));
+        }
+      }
+      case FrameType.DATA -> {
+        if (portStreams.contains(f.stream())) { // the echo server on guest port 7
+          send(new Frame(FrameType.DATA, f.stream(), f.payload()));
+          sendCredit(f.stream(), f.payload().length);
+        }
+      }
+      case FrameType.CLOSE -> {
+        if (portStreams.remove(f.stream())) {
+          send(Frame.of(FrameType.CLOSE, f.stream()));
+        }
+      }
       case FrameType.STDIN -> {
         var buf = stdins.get(f.stream());
         if (f.payload().length == 0) {
