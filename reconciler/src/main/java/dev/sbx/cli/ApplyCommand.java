@@ -15,9 +15,9 @@ import picocli.CommandLine.Spec;
 /** {@code sbx apply -f DIR [--prune] [--dry-run] [-o json]} or {@code sbx apply PLAN.json}. */
 @Command(footerHeading = "%nExamples:%n",
     footer = {
-        "  sbx apply -f examples/quickstart          # converge what runs with the directory",
+        "  sbx apply -f examples/quickstart          # converge with the directory",
         "  sbx apply -f gitops --prune --dry-run     # show what a pruning apply would do",
-        "  sbx apply plan.json                       # apply exactly a saved plan (refused when stale)"},
+        "  sbx apply plan.json                       # exactly a saved plan"},
     name = "apply", mixinStandardHelpOptions = true,
     description = {"Make the world match a directory (-f DIR), or apply exactly a saved plan (PLAN).",
         "Exit codes: 0 applied, 2 invalid input or stale plan, 3 partial failure, 4 lock held, 5 environment."})

@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
  * bash and zsh share picocli's generated script (it loads {@code bashcompinit} under zsh); fish
  * gets its own, generated from the same {@link CommandSpec} ({@link FishCompletion}).
  */
-@Command(name = "completion", description = "Print a shell completion script (bash, zsh or fish).",
+@Command(mixinStandardHelpOptions = true, name = "completion", description = "Print a shell completion script (bash, zsh or fish).",
     footerHeading = "%nExamples:%n",
     footer = {"  sbx completion bash > /etc/bash_completion.d/sbx     # bash, for every user",
         "  source <(sbx completion zsh)                          # zsh, in ~/.zshrc",

@@ -18,12 +18,12 @@ import picocli.CommandLine.Spec;
 /** {@code sbx daemon [--state-dir D] [--foreground] [--memory] [--stop] [--listen ...] [--watch DIR] [--git URL]}. */
 @Command(footerHeading = "%nExamples:%n",
     footer = {
-        "  sbx daemon                                # start one in the background (if none runs)",
+        "  sbx daemon                                # start one in the background",
         "  sbx daemon --foreground                   # run it in this terminal",
         "  sbx daemon --stop                         # stop it; running VMs keep running",
-        "  sbx daemon --listen 7443                  # also the remote API on 127.0.0.1:7443 (TLS, tokens)",
+        "  sbx daemon --listen 7443       # plus the remote API on 127.0.0.1:7443 (TLS)",
         "  sbx daemon --listen 0.0.0.0:7443 --tls-san sbx.example.com",
-        "  sbx daemon --watch ~/gitops               # also follow a directory (source 'watch')"},
+        "  sbx daemon --watch ~/gitops    # and follow a directory (source 'watch')"},
     name = "daemon", mixinStandardHelpOptions = true,
     description = {"Run the sbx daemon: the egress proxy, the VM runtime and the reconciler behind",
         "the local API on STATE/daemon.sock. Without --foreground it starts one in the background",

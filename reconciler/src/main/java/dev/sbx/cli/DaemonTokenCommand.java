@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(footerHeading = "%nExamples:%n",
     footer = {
-        "  sbx daemon token create ci --read-only > ci.token   # for CI: may only diff and read",
+        "  sbx daemon token create ci --read-only > ci.token   # may only diff and read",
         "  sbx daemon token ls",
         "  sbx daemon token revoke ci"},
     name = "token", mixinStandardHelpOptions = true,
@@ -30,7 +30,7 @@ public final class DaemonTokenCommand {
 
   @Command(footerHeading = "%nExamples:%n",
       footer = {
-          "  sbx daemon token create ci --read-only > ci.token   # then store it as the CI secret SBX_TOKEN",
+          "  sbx daemon token create ci --read-only > ci.token   # CI secret SBX_TOKEN",
           "  sbx daemon token create admin"},
       name = "create", mixinStandardHelpOptions = true,
       description = "Make a token and print it once on stdout (store it, e.g. as the CI secret SBX_TOKEN).")

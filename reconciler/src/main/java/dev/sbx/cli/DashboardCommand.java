@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
  * decisions of the daemon of the state directory, full screen, until q. Reads the daemon's local
  * API only; without a daemon it says how to start one and never starts VMs itself.
  */
-@Command(name = "dashboard", aliases = "top",
+@Command(mixinStandardHelpOptions = true, name = "dashboard", aliases = "top",
     description = "Full-screen view of the sandboxes and the live network decisions (q quits).",
     footerHeading = "%nExamples:%n",
     footer = {"  sbx                                 # the same, on a terminal",

@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
         "  sbx diff -f gitops                        # what apply would change",
         "  sbx diff -f gitops --exit-code            # CI: exit 1 when anything differs",
         "  sbx diff -f gitops -o json",
-        "  sbx diff -f gitops --exit-code --host https://sbx.example.com:7443   # a remote daemon (SBX_TOKEN)"},
+        "  sbx diff -f gitops --exit-code --host https://sbx.example.com:7443"},
     name = "diff", mixinStandardHelpOptions = true,
     description = {"Show what 'sbx apply -f DIR' would change, including drift made by hand.",
         "Exit codes: 0 in sync, 1 changes or drift (with --exit-code), 2 invalid input, 4 lock held, 5 environment."})

@@ -20,8 +20,8 @@ import tools.jackson.databind.node.ObjectNode;
 /** {@code sbx doctor [-o json]}: one line per host check with OK/WARN/FAIL and what to do. */
 @Command(footerHeading = "%nExamples:%n",
     footer = {
-        "  sbx doctor                                # one line per check: OK, WARN or FAIL, and what to do",
-        "  sbx doctor -o json                        # {ok, checks: [{id, status, detail, fix}]}"},
+        "  sbx doctor              # one line per check: OK, WARN or FAIL, and what to do",
+        "  sbx doctor -o json      # {ok, checks: [{id, status, detail, fix}]}"},
     name = "doctor", mixinStandardHelpOptions = true,
     description = {"Check this host for what sandboxes need: QEMU, KVM, virtiofsd, busybox, the guest kernel,",
         "the secrets keyring, free disk, the daemon and the egress CA; each gap says what to do.",

@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
 /** {@code sbx egress ca}: the interception CA certificate's path and PEM (created on first use). */
 @Command(footerHeading = "%nExamples:%n",
     footer = {
-        "  sbx egress ca                             # path and PEM of the interception CA"},
+        "  sbx egress ca                             # the interception CA"},
     name = "ca", mixinStandardHelpOptions = true,
     description = "Print the path and PEM of the CA certificate sandboxes must trust for credential injection.")
 public final class EgressCaCommand implements Callable<Integer> {

@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
 @Command(footerHeading = "%nExamples:%n",
     footer = {
         "  sbx image build debian --suite bookworm --packages git,python3",
-        "  sbx image build debian --suite bookworm --tag team/base --mirror http://example.com/debian"},
+        "  sbx image build debian --suite bookworm --mirror http://example.com/debian"},
     name = "debian", description = "Build a Debian image with debootstrap (needs root).")
 final class ImageBuildDebianCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

@@ -27,8 +27,8 @@ import picocli.CommandLine.Spec;
 @Command(footerHeading = "%nExamples:%n",
     footer = {
         "  sbx image pull localhost:5000/team/agent:1",
-        "  sbx image pull example.com/team/agent@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
-        "  sbx image pull example.com/private/agent:2 --username me --password-stdin < token.txt"},
+        "  sbx image pull example.com/team/agent:1 --platform linux/arm64",
+        "  sbx image pull example.com/private/agent:2 -u me --password-stdin < token"},
     name = "pull", description = "Pull an image from an OCI registry into the image store.")
 final class ImagePullCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -40,7 +40,7 @@ final class ImagePullCommand implements Callable<Integer> {
       description = "platform to pick from a multi-platform image (default: ${DEFAULT-VALUE})")
   String platform;
 
-  @Option(names = "--username", paramLabel = "U", description = "registry user; the password or token is read from stdin")
+  @Option(names = {"-u", "--username"}, paramLabel = "U", description = "registry user; the password or token is read from stdin")
   String username;
 
   @Option(names = "--password-stdin", description = "read the password or token for --username from stdin")

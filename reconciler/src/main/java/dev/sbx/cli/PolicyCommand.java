@@ -8,8 +8,8 @@ import picocli.CommandLine.Command;
     footer = {"", "Examples:", "  sbx policy ls dev", "  sbx policy allow dev api.example.com:443 '*.crates.io'",
         "  sbx policy deny dev '**.pastebin.com'", "  sbx policy rm dev api.example.com:443",
         "  sbx policy set-default dev deny-all", "  sbx policy log dev --since 10m", "",
-        "On a sandbox a GitOps source manages, a change here is drift: `sbx diff` shows it and, with",
-        "drift: correct, the next apply reverts it. See docs/policy-cli.md."},
+        "On a sandbox a GitOps source manages, a change here is drift: `sbx diff` shows",
+        "it and, with drift: correct, the next apply reverts it. See docs/policy-cli.md."},
     subcommands = {PolicyLsCommand.class, PolicyAllowCommand.class, PolicyDenyCommand.class, PolicyRmCommand.class,
         PolicySetDefaultCommand.class, PolicyLogCommand.class})
 public final class PolicyCommand {}

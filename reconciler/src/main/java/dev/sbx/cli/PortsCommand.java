@@ -26,15 +26,15 @@ import tools.jackson.databind.node.ArrayNode;
  * -p}. The daemon owns the listeners (started on demand when publishing) and carries each
  * connection over the guest-agent channel, since the VM has no network device.
  */
-@Command(name = "ports", sortOptions = false,
+@Command(name = "ports", sortOptions = false, mixinStandardHelpOptions = true,
     description = {"List, publish or unpublish ports of a sandbox.",
         "A published port listens on the host (127.0.0.1 unless IP is given; an ephemeral port when HOST is"
             + " left out) and forwards each connection to 127.0.0.1:GUEST inside the sandbox."},
     footer = {"", "Examples:",
-        "  sbx ports api --publish 8080                 # 127.0.0.1:<ephemeral> -> guest 8080",
+        "  sbx ports api --publish 8080        # 127.0.0.1:<ephemeral> -> guest 8080",
         "  sbx ports api --publish 3000:3000 --publish 127.0.0.1:9229:9229",
-        "  sbx ports api                                # SANDBOX HOST_IP HOST_PORT GUEST_PORT",
-        "  sbx ports api --unpublish 8080               # every host port forwarding to guest 8080",
+        "  sbx ports api                       # SANDBOX HOST_IP HOST_PORT GUEST_PORT",
+        "  sbx ports api --unpublish 8080      # every host port forwarding to 8080",
         "  sbx ports api -o json"})
 final class PortsCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();

@@ -34,9 +34,9 @@ import picocli.CommandLine.Spec;
     footer = {
         "  sbx create shell ~/src/api --name api-dev --cpus 2 -m 2g",
         "  sbx create shell                          # the current directory as workspace",
-        "  sbx create shell ~/src/app --image debian:bookworm-git-python3   # boot a stored image",
+        "  sbx create shell ~/src/app --image debian:bookworm-git-python3",
         "  sbx create shell . --kit ./kits/rust      # with a mixin kit"},
-    name = "create", description = "Create and start a sandbox for AGENT with PATH (default: .) as workspace.")
+    name = "create", mixinStandardHelpOptions = true, description = "Create and start a sandbox for AGENT with PATH (default: .) as workspace.")
 final class SandboxCreateCommand implements Callable<Integer> {
   static final String SHELL = "shell";
 

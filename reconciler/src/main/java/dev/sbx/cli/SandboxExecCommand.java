@@ -32,7 +32,7 @@ import tools.jackson.databind.node.ObjectNode;
         "  sbx exec api-dev -- id -u",
         "  sbx exec -u api-dev -- apt-get install -y jq   # as root",
         "  echo hi | sbx exec -i api-dev -- cat"},
-    name = "exec", description = "Run a command in a running sandbox; its exit code is passed through.")
+    name = "exec", mixinStandardHelpOptions = true, description = "Run a command in a running sandbox; its exit code is passed through.")
 final class SandboxExecCommand implements Callable<Integer> {
   private static final int MAX_STDIN = 8 * 1024 * 1024;
   @Spec CommandSpec spec;

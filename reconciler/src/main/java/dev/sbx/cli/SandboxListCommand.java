@@ -28,7 +28,7 @@ import tools.jackson.databind.node.ObjectNode;
         "  sbx ls",
         "  sbx ls -o json                            # stable fields, for scripts",
         "  sbx ls -o yaml"},
-    name = "ls", description = "List sandboxes with their observed status, owner and drift.")
+    name = "ls", mixinStandardHelpOptions = true, description = "List sandboxes with their observed status, owner and drift.")
 final class SandboxListCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

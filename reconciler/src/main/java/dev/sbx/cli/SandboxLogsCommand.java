@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
     footer = {
         "  sbx logs api-dev                          # the console log",
         "  sbx logs api-dev --startup                # kit install and startup output"},
-    name = "logs", description = "Show a sandbox's console log (or, with --startup, its kit startup output).")
+    name = "logs", mixinStandardHelpOptions = true, description = "Show a sandbox's console log (or, with --startup, its kit startup output).")
 final class SandboxLogsCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

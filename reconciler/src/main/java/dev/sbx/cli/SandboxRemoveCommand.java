@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
     footer = {
         "  sbx rm api-dev",
         "  sbx rm api-dev web"},
-    name = "rm", description = "Remove sandboxes: VM, disk, sockets and logs (the workspace stays).")
+    name = "rm", mixinStandardHelpOptions = true, description = "Remove sandboxes: VM, disk, sockets and logs (the workspace stays).")
 final class SandboxRemoveCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

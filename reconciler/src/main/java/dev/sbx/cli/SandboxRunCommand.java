@@ -39,11 +39,11 @@ import picocli.CommandLine.Spec;
  */
 @Command(footerHeading = "%nExamples:%n",
     footer = {
-        "  sbx run shell ~/src/api                   # create if needed, start, attach a shell",
+        "  sbx run shell ~/src/api                   # create if needed, start, attach",
         "  sbx run shell . --name scratch --cpus 2 -m 2g",
-        "  echo 'make test' | sbx run shell .        # through the daemon: stdin to its end, then the output",
+        "  echo 'make test' | sbx run shell .        # stdin to its end, then the output",
         "  sbx run shell . -d                        # create/start only"},
-    name = "run", description = "Create the sandbox if needed, start it, and attach to its agent (a shell).")
+    name = "run", mixinStandardHelpOptions = true, description = "Create the sandbox if needed, start it, and attach to its agent (a shell).")
 final class SandboxRunCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
     footer = {
         "  sbx stop api-dev",
         "  sbx stop api-dev web"},
-    name = "stop", description = "Stop sandboxes; their disks stay for the next start.")
+    name = "stop", mixinStandardHelpOptions = true, description = "Stop sandboxes; their disks stay for the next start.")
 final class SandboxStopCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

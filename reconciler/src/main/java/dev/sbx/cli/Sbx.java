@@ -26,7 +26,7 @@ import picocli.CommandLine.ScopeType;
         "Exit codes:",
         "  0   success; in sync or applied",
         "  1   drift found (sbx diff --exit-code)",
-        "  2   invalid input (the message names file:line and what to do); nothing was applied",
+        "  2   invalid input (the message names file:line and a fix); nothing applied",
         "  3   partial apply failure (reported per sandbox)",
         "  4   lock held by another sbx (the message names the holder)",
         "  5   environment problem (no hypervisor, missing tool, unusable key store)",
@@ -90,7 +90,19 @@ public final class Sbx implements java.util.concurrent.Callable<Integer> {
   public static CommandLine newCommandLine() {
     CommandLine cli = new CommandLine(new Sbx()).setExecutionExceptionHandler(new ErrorHandler());
     helpExamples(cli);
+    standardHelpEverywhere(cli);
     return cli;
+  }
+
+  /**
+   * Every command answers {@code --help} (and {@code --version}), whether or not its class remembered
+   * {@code mixinStandardHelpOptions}: set once here for the whole tree.
+   */
+  private static void standardHelpEverywhere(CommandLine command) {
+    if (!command.getCommandSpec().mixinStandardHelpOptions() && !(command.getCommand() instanceof CommandLine.HelpCommand)) {
+      command.getCommandSpec().mixinStandardHelpOptions(true);
+    }
+    command.getSubcommands().values().forEach(Sbx::standardHelpEverywhere);
   }
 
   /** picocli's own {@code help} commands cannot carry our annotations: their examples are set here. */

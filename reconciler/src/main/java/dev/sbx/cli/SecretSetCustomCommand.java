@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(footerHeading = "%nExamples:%n",
     footer = {
-        "  printf %%s \"$KEY\" | sbx secret set-custom -g --env MY_API_KEY --host api.example.com",
+        "  printf %%s \"$KEY\" | sbx secret set-custom -g --env API_KEY --host example.com",
         "  sbx secret set-custom api-dev --env MY_TOKEN --host example.com"},
     name = "set-custom", mixinStandardHelpOptions = true,
     description = {"Store a custom secret: the sandbox sees a placeholder in --env, and the proxy replaces it with the",

@@ -16,8 +16,8 @@ import tools.jackson.databind.json.JsonMapper;
 @Command(footerHeading = "%nExamples:%n",
     footer = {
         "  sbx source add git fleet --url https://github.com/org/fleet.git --path gitops",
-        "  sbx source add git fleet --url https://github.com/org/fleet.git --ref tag:v1 --secret github",
-        "  sbx source add git fleet --url https://github.com/org/fleet.git --webhook-secret-from fleet-hook"},
+        "  sbx source add git fleet --url https://github.com/org/fleet.git --ref tag:v1",
+        "  sbx source add git fleet --url URL --secret github --webhook-secret-from hook"},
     name = "git", mixinStandardHelpOptions = true,
     description = {"Follow a git repository (https, ssh, git@host:path, file URLs): fetched every --interval",
         "(±10 %% jitter), at once on a webhook (POST /v1/hooks/git/NAME) or sbx source reconcile NAME."})

@@ -79,7 +79,8 @@ class DashboardTmuxIT {
   void showsSandboxesSelectsFiltersStopsRestartsAndQuitsRestoringTheTerminal() throws Exception {
     startDaemon();
     tmux = Tmux.start(120, 40, sbxCommand() + AFTER);
-    String screen = tmux.await("the sandboxes", WAIT, s -> s.contains("api-dev") && s.contains("web"));
+    // the status line is the frame's last line: once it shows, the whole first frame is on screen
+    String screen = tmux.await("the sandboxes", WAIT, s -> s.contains("api-dev") && s.contains("? help"));
     assertTrue(screen.contains("3 sandboxes, 2 running"), screen);
     assertTrue(screen.lines().anyMatch(l -> l.matches(">\\s+api-dev\\s+running\\s+2\\s+2G\\s.*dir:/srv/.*")),
         screen);

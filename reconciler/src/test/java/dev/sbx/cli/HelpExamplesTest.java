@@ -110,6 +110,30 @@ class HelpExamplesTest {
   }
 
   @Test
+  void everyCommandAnswersHelpWithItsExamples() {
+    List<String> problems = new ArrayList<>();
+    for (Map.Entry<CommandLine, String> command : commands().entrySet()) {
+      String name = command.getValue();
+      List<String> args = new ArrayList<>(List.of(name.split(" ")).subList(1, name.split(" ").length));
+      args.add("--help");
+      CliRun run = CliRun.of(args.toArray(String[]::new));
+      if (run.exitCode() != 0 || !run.out().contains("\nExamples:\n")) {
+        problems.add(name + " --help: exit " + run.exitCode() + ", no Examples section or an error: " + run.err());
+        continue;
+      }
+      for (String example : command.getKey().getCommandSpec().usageMessage().footer()) {
+        String line = String.format(example).stripTrailing();
+        if (line.length() > 80 || run.out().lines().noneMatch(l -> l.stripTrailing().equals(line))) {
+          problems.add(name + ": example wrapped or over 80 columns (shorten it): " + line);
+        }
+      }
+    }
+    if (!problems.isEmpty()) {
+      fail(String.join("\n", problems));
+    }
+  }
+
+  @Test
   void theRootHelpListsTheExitCodes() {
     CliRun help = CliRun.of("--help");
     assertEquals(0, help.exitCode());
