@@ -112,7 +112,7 @@ final class SandboxRunCommand implements Callable<Integer> {
     }
   }
 
-  private static void pumpStdin(InputStream in, ExecProcess process) {
+  static void pumpStdin(InputStream in, ExecProcess process) {
     byte[] buf = new byte[4096];
     try {
       int n;

@@ -157,7 +157,7 @@ public final class Daemon implements AutoCloseable {
     if (listen.isPresent()) {
       try {
         ServerCertificate identity = listen.get().identity(stateDir);
-        r = new RemoteApiServer(listen.get().bind(), identity, new RemoteAuth(new ApiTokens(stateDir)), this::handle, log);
+        r = new RemoteApiServer(listen.get().bind(), identity, new RemoteAuth(new ApiTokens(stateDir)), ExecStreamRoutes.around(this::handle, vm), log);
         fingerprint = identity.fingerprint();
         log.println(Instant.now() + " remote API on https://" + hostPort(r.address()) + " (TLS, bearer tokens from "
             + stateDir.resolve(ApiTokens.FILE) + "); certificate SHA-256 " + fingerprint);
@@ -172,7 +172,7 @@ public final class Daemon implements AutoCloseable {
     remote = r;
     remoteFingerprint = fingerprint;
     try {
-      server = new ApiServer(socket(stateDir), this::handle);
+      server = new ApiServer(socket(stateDir), ExecStreamRoutes.around(this::handle, vm));
     } catch (IOException e) {
       if (remote != null) {
         remote.close();
