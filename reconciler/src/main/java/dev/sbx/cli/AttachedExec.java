@@ -48,6 +48,17 @@ final class AttachedExec {
     return new AttachedExec().attach(daemon, sandbox, options, cliErr);
   }
 
+  /**
+   * {@code sbx run}'s attach step: the agent command on a terminal of this one's size when sbx runs
+   * in one (plain pipes otherwise), stdin open, as the sandbox user in {@code cwd}.
+   */
+  static int attachAgent(DaemonSandboxes daemon, String sandbox, List<String> argv, String cwd, PrintWriter cliErr) {
+    var options = new Options(argv, Map.of(), cwd, "agent", true, LocalTerminal.interactive());
+    return run(daemon, sandbox, options, cliErr).orElseThrow(() -> new CliFailure(
+        "this sbx daemon has no interactive exec; restart it with this sbx version (sbx daemon --stop)",
+        ExitCodes.ENVIRONMENT));
+  }
+
   private Optional<Integer> attach(DaemonSandboxes daemon, String sandbox, Options options, PrintWriter cliErr) {
     boolean localTty = options.tty() && LocalTerminal.interactive();
     LocalTerminal.Size size = localTty ? LocalTerminal.size().orElse(new LocalTerminal.Size(80, 24))

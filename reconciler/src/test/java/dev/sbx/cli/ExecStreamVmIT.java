@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
@@ -132,7 +133,7 @@ class ExecStreamVmIT {
         + " | tr '\\n' ' '; echo; sleep 600";
     try (Tmux tmux = Tmux.start(100, 30, command)) {
       tmux.await("the guest shell's prompt", WAIT,
-          s -> java.util.regex.Pattern.compile("(?m)[$#]\\s*$").matcher(s).find());
+          s -> Pattern.compile("(?m)[$#]\\s*$").matcher(s).find());
       tmux.text("echo hi-$((6*7)); stty size");
       tmux.keys("Enter");
       String screen = tmux.await("the guest's answer", WAIT, s -> s.contains("hi-42"));
