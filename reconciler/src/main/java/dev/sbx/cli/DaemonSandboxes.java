@@ -58,6 +58,23 @@ final class DaemonSandboxes {
     if (reply.status() == 200) {
       return reply.body();
     }
+    throw failure(reply);
+  }
+
+  /**
+   * {@code POST path} upgraded to {@code protocol} (the interactive exec); a refusal comes back in
+   * {@link ApiClient.Upgraded#refused()}, an unreachable daemon is a {@link CliFailure}.
+   */
+  ApiClient.Upgraded upgrade(String path, String body, String protocol) {
+    try {
+      return client.upgrade(path, body, protocol);
+    } catch (IOException e) {
+      throw ReconcileCli.unreachable(client, stateDir, e);
+    }
+  }
+
+  /** An error answer as the CLI's failure: its message and the exit code of its runtime error kind. */
+  static CliFailure failure(ApiClient.Reply reply) {
     JsonNode b = reply.body();
     String message = b != null && b.has("error") ? b.get("error").asString() : "daemon answered " + reply.status();
     int code = 1;
@@ -68,6 +85,6 @@ final class DaemonSandboxes {
         // a kind this CLI does not know: generic failure
       }
     }
-    throw new CliFailure(message, code);
+    return new CliFailure(message, code);
   }
 }

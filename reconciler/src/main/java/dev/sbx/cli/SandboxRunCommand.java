@@ -158,6 +158,12 @@ final class SandboxRunCommand implements Callable<Integer> {
   }
 
   private int attach(SandboxRuntime runtime, String sandbox, Path workspace) throws Exception {
+    // A daemon holds the VM's agent channel: attach through its interactive exec stream.
+    Optional<DaemonSandboxes> daemon = DaemonSandboxes.running(new SbxLocations());
+    if (daemon.isPresent()) {
+      return AttachedExec.attachAgent(daemon.get(), sandbox, List.of("/bin/sh", "-l"), workspace.toString(),
+          spec.commandLine().getErr());
+    }
     Optional<int[]> size = TerminalMode.size();
     var request = new ExecRequest(List.of("/bin/sh", "-l"), Map.of(), workspace.toString(), GuestUser.AGENT.uid(),
         GuestUser.AGENT.gid(), true);
@@ -191,7 +197,7 @@ final class SandboxRunCommand implements Callable<Integer> {
     }
   }
 
-  private static void pumpStdin(InputStream in, ExecProcess process) {
+  static void pumpStdin(InputStream in, ExecProcess process) {
     byte[] buf = new byte[4096];
     try {
       int n;

@@ -12,7 +12,6 @@ import java.net.StandardProtocolFamily;
 import java.net.URI;
 import java.net.UnixDomainSocketAddress;
 import java.net.UnknownHostException;
-import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -173,6 +172,90 @@ public final class ApiClient {
     }
   }
 
+  /**
+   * An upgraded connection ({@code 101 Switching Protocols}), or the answer that refused it. The
+   * caller owns it and closes it.
+   */
+  public static final class Upgraded implements Closeable {
+    private final Reply refused;
+    private final InputStream in;
+    private final OutputStream out;
+    private final Closeable connection;
+
+    private Upgraded(Reply refused, InputStream in, OutputStream out, Closeable connection) {
+      this.refused = refused;
+      this.in = in;
+      this.out = out;
+      this.connection = connection;
+    }
+
+    /** The daemon's ordinary answer when it did not switch protocols (an error, a 404, an old daemon). */
+    public java.util.Optional<Reply> refused() {
+      return java.util.Optional.ofNullable(refused);
+    }
+
+    public InputStream in() {
+      return in;
+    }
+
+    public OutputStream out() {
+      return out;
+    }
+
+    @Override
+    public void close() throws IOException {
+      connection.close();
+    }
+  }
+
+  /**
+   * {@code POST path} with {@code Upgrade: protocol}: on 101 the connection stays open for the
+   * protocol's bytes (reads and writes may come from two threads; no read timeout, a session may
+   * be idle for long); any other answer is returned as {@link Upgraded#refused()}.
+   */
+  public Upgraded upgrade(String path, String jsonBody, String protocol) throws IOException {
+    byte[] body = jsonBody.getBytes(StandardCharsets.UTF_8);
+    StringBuilder head = new StringBuilder("POST ").append(path).append(" HTTP/1.1\r\n")
+        .append("Host: ").append(remote == null ? "sbx" : remote.url().getAuthority()).append("\r\n")
+        .append("Connection: Upgrade\r\nUpgrade: ").append(protocol).append("\r\n")
+        .append("Content-Type: application/json\r\nContent-Length: ").append(body.length).append("\r\n");
+    if (remote != null && remote.token() != null) {
+      head.append("Authorization: Bearer ").append(remote.token()).append("\r\n");
+    }
+    head.append("\r\n");
+    Connection c = open();
+    try {
+      c.out().write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+      c.out().write(body);
+      c.out().flush();
+      String answerHead = readHead(c.in());
+      if (!answerHead.startsWith("HTTP/1.1 ") || answerHead.length() < 12) {
+        throw new IOException("not an HTTP answer from " + where());
+      }
+      int status = Integer.parseInt(answerHead.substring(9, 12));
+      if (status == 101) {
+        if (c.closer() instanceof Socket socket) {
+          socket.setSoTimeout(0);
+        }
+        return new Upgraded(null, c.in(), c.out(), c);
+      }
+      String text = new String(c.in().readAllBytes(), StandardCharsets.UTF_8);
+      Reply reply = new Reply(status, text.isEmpty() ? JSON.nullNode() : JSON.readTree(text));
+      c.close();
+      if (remote != null && (status == 401 || status == 403)) {
+        throw new RemoteException(where() + " refused the request (" + status + "): " + errorText(reply)
+            + (status == 401 && remote.token() == null ? "; no token given: set SBX_TOKEN or --token-file FILE" : ""), null);
+      }
+      return new Upgraded(reply, null, null, () -> {});
+    } catch (SocketTimeoutException e) {
+      c.close();
+      throw new RemoteException("no answer from " + where() + " in time", e);
+    } catch (IOException | RuntimeException e) {
+      c.close();
+      throw e;
+    }
+  }
+
   /** A plain-text answer (e.g. {@code GET /metrics}): status and body. */
   public record TextReply(int status, String body) {}
 
@@ -244,6 +327,24 @@ public final class ApiClient {
     return sb.length() == 0 ? null : sb.toString();
   }
 
+  /** The answer's head up to the blank line, read byte by byte so nothing after it is consumed. */
+  private String readHead(InputStream in) throws IOException {
+    java.io.ByteArrayOutputStream head = new java.io.ByteArrayOutputStream();
+    while (head.size() < 16 * 1024) {
+      int b = in.read();
+      if (b < 0) {
+        throw new IOException(where() + " closed the connection before answering");
+      }
+      head.write(b);
+      int n = head.size();
+      byte[] a = head.toByteArray();
+      if (n >= 4 && a[n - 4] == '\r' && a[n - 3] == '\n' && a[n - 2] == '\r' && a[n - 1] == '\n') {
+        return head.toString(StandardCharsets.ISO_8859_1);
+      }
+    }
+    throw new IOException("the answer head of " + where() + " is too long");
+  }
+
   private static String tlsHint() {
     return "; trust the daemon's certificate with --ca-cert FILE (its STATE/api-tls/server.pem) or"
         + " --tls-fingerprint SHA256 (printed by 'sbx daemon --listen')";
@@ -274,7 +375,7 @@ public final class ApiClient {
         ch.close();
         throw e;
       }
-      return new Connection(Channels.newInputStream(ch), Channels.newOutputStream(ch), ch);
+      return new Connection(ChannelStreams.input(ch), ChannelStreams.output(ch), ch);
     }
     Socket plain = new Socket();
     try {

@@ -39,6 +39,19 @@ final class ApiServer implements AutoCloseable {
     default Response handle(Request request) {
       return handle(request.method(), request.path(), request.body());
     }
+
+    /**
+     * A route that takes the connection over instead of answering once (the exec stream, see
+     * {@link ExecStreamRoutes}); empty for every ordinary request.
+     */
+    default java.util.Optional<Upgrade> upgrade(Request request) {
+      return java.util.Optional.empty();
+    }
+  }
+
+  /** Serves a connection after its request was read: writes its own answer, then may keep talking. */
+  interface Upgrade {
+    void serve(InputStream in, OutputStream out) throws IOException;
   }
 
   /** One parsed request; header names are lower case. */
@@ -129,6 +142,11 @@ final class ApiServer implements AutoCloseable {
         request = read(in);
       } catch (Refused r) {
         write(out, r.response, Map.of());
+        return;
+      }
+      var upgrade = handler.upgrade(request);
+      if (upgrade.isPresent()) {
+        upgrade.get().serve(ChannelStreams.input(client), ChannelStreams.output(client)); // duplex-safe streams
         return;
       }
       write(out, dispatch(handler, request), Map.of());

@@ -200,7 +200,8 @@ public final class Daemon implements AutoCloseable {
     if (listen.isPresent()) {
       try {
         ServerCertificate identity = listen.get().identity(stateDir);
-        r = new RemoteApiServer(listen.get().bind(), identity, new RemoteAuth(new ApiTokens(stateDir)), handler, log);
+        r = new RemoteApiServer(listen.get().bind(), identity, new RemoteAuth(new ApiTokens(stateDir)),
+            ExecStreamRoutes.around(handler, vm), log);
         fingerprint = identity.fingerprint();
         log.println(Instant.now() + " remote API on https://" + hostPort(r.address()) + " (TLS, bearer tokens from "
             + stateDir.resolve(ApiTokens.FILE) + "); certificate SHA-256 " + fingerprint);
@@ -215,7 +216,7 @@ public final class Daemon implements AutoCloseable {
     remote = r;
     remoteFingerprint = fingerprint;
     try {
-      server = new ApiServer(socket(stateDir), handler);
+      server = new ApiServer(socket(stateDir), ExecStreamRoutes.around(handler, vm));
     } catch (IOException e) {
       if (remote != null) {
         remote.close();

@@ -103,6 +103,14 @@ final class RemoteApiServer implements AutoCloseable {
         line(peer, route, 400, refusal.get());
         return;
       }
+      var upgrade = handler.upgrade(request);
+      if (upgrade.isPresent()) {
+        client.setSoTimeout(0); // an interactive session may sit idle for hours; it ends with its command
+        line(peer, route, 101, (decision instanceof RemoteAuth.Decision.Allowed a ? "token " + a.tokenName() : "exempt")
+            + ", exec stream requested");
+        upgrade.get().serve(in, out);
+        return;
+      }
       ApiServer.Response answer = ApiServer.dispatch(handler, request);
       ApiServer.write(out, answer, Map.of());
       line(peer, route, answer.status(), decision instanceof RemoteAuth.Decision.Allowed a

@@ -36,6 +36,7 @@ public final class FakeSandboxRuntime implements SandboxRuntime {
   private final List<String> calls = new ArrayList<>();
   private Function<ExecRequest, ExecResult> execHandler =
       r -> new ExecResult(ExitStatus.exited(0), new byte[0], new byte[0]);
+  private java.util.function.BiFunction<ExecRequest, ExecOutput, ExecProcess> streamHandler;
   private Kind failNext;
 
   private static final class Entry {
@@ -55,6 +56,17 @@ public final class FakeSandboxRuntime implements SandboxRuntime {
   /** Sets how exec answers. */
   public synchronized FakeSandboxRuntime onExec(Function<ExecRequest, ExecResult> handler) {
     this.execHandler = handler;
+    return this;
+  }
+
+  /**
+   * Sets how exec answers with a live process: the handler gets the request and the output sink and
+   * returns the running process (e.g. one echoing stdin as it arrives), for tests of streaming
+   * clients. Takes precedence over {@link #onExec}.
+   */
+  public synchronized FakeSandboxRuntime onExecStream(
+      java.util.function.BiFunction<ExecRequest, ExecOutput, ExecProcess> handler) {
+    this.streamHandler = handler;
     return this;
   }
 
@@ -196,12 +208,17 @@ public final class FakeSandboxRuntime implements SandboxRuntime {
   @Override
   public ExecProcess exec(String name, ExecRequest request, ExecOutput output) {
     ExecResult result;
+    java.util.function.BiFunction<ExecRequest, ExecOutput, ExecProcess> stream;
     synchronized (this) {
       calls.add("exec " + name + " " + String.join(" ", request.argv()));
       if (get(name).state != SandboxState.RUNNING) {
         throw new SandboxException(Kind.INVALID, name, "is not running (start it first)");
       }
-      result = execHandler.apply(request);
+      stream = streamHandler;
+      result = stream == null ? execHandler.apply(request) : null;
+    }
+    if (stream != null) {
+      return stream.apply(request, output);
     }
     if (result.stdout().length > 0) {
       output.stdout(result.stdout());
