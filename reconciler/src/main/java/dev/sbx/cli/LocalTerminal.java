@@ -2,11 +2,7 @@ package dev.sbx.cli;
 
 import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -17,7 +13,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * (SIGTERM, {@code System.exit}); whichever runs first wins.
  */
 final class LocalTerminal implements AutoCloseable {
-  private static final File TTY = new File("/dev/tty");
+  private static final File TTY = dev.sbx.cli.output.Stty.TTY;
 
   /** Columns and rows. */
   record Size(int cols, int rows) {}
@@ -83,25 +79,6 @@ final class LocalTerminal implements AutoCloseable {
   }
 
   private static String stty(String... args) throws IOException {
-    String stty = Files.isExecutable(Path.of("/bin/stty")) ? "/bin/stty" : "stty";
-    String[] command = new String[args.length + 1];
-    command[0] = stty;
-    System.arraycopy(args, 0, command, 1, args.length);
-    Process p = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(TTY))
-        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    try {
-      if (!p.waitFor(5, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        throw new IOException("stty " + String.join(" ", args) + " did not finish");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted waiting for stty", e);
-    }
-    if (p.exitValue() != 0) {
-      throw new IOException("stty " + String.join(" ", args) + " failed (exit " + p.exitValue() + "): no terminal?");
-    }
-    return output;
+    return dev.sbx.cli.output.Stty.run(args);
   }
 }

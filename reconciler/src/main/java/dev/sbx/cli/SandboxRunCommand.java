@@ -11,12 +11,9 @@ import dev.sbx.vm.api.SandboxState;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,8 +22,6 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -41,7 +36,7 @@ import picocli.CommandLine.Spec;
     footer = {
         "  sbx run shell ~/src/api                   # create if needed, start, attach",
         "  sbx run shell . --name scratch --cpus 2 -m 2g",
-        "  echo 'make test' | sbx run shell .        # stdin to its end, then the output",
+        "  echo 'make test' | sbx run shell .        # piped input, streamed output",
         "  sbx run shell . -d                        # create/start only"},
     name = "run", mixinStandardHelpOptions = true, description = "Create the sandbox if needed, start it, and attach to its agent (a shell).")
 final class SandboxRunCommand implements Callable<Integer> {
@@ -108,10 +103,9 @@ final class SandboxRunCommand implements Callable<Integer> {
   }
 
   /**
-   * Through the daemon: create if missing (with its egress endpoint), start if stopped, then run the
-   * agent's shell buffered: standard input is read to its end and sent whole (the daemon's exec does
-   * not stream a terminal yet), so {@code echo 'cmd' | sbx run shell .} works and a keyboard session
-   * ends with Ctrl-D.
+   * Through the daemon: create if missing (with its egress endpoint), start if stopped, then attach
+   * the agent's shell through the daemon's interactive exec stream (a terminal when sbx runs in one;
+   * piped input otherwise, so {@code echo 'cmd' | sbx run shell .} works too).
    */
   private int throughDaemon(DaemonSandboxes daemon, String sandbox, Path workspace) throws IOException {
     JsonNode existing = null;
@@ -139,22 +133,7 @@ final class SandboxRunCommand implements Callable<Integer> {
     }
     String cwd = existing != null && existing.hasNonNull("workspace") ? existing.get("workspace").asString()
         : workspace.toString();
-    if (System.console() != null) {
-      spec.commandLine().getErr().println("sbx: through the daemon the shell reads its commands from standard input"
-          + " until end of file (Ctrl-D), then prints their output");
-    }
-    byte[] in = System.in.readNBytes(8 * 1024 * 1024);
-    ObjectNode body = JsonMapper.shared().createObjectNode();
-    body.putArray("argv").add("/bin/sh").add("-l");
-    body.put("user", "agent").put("cwd", cwd).put("stdin", Base64.getEncoder().encodeToString(in));
-    JsonNode reply = daemon.call("POST", "/v1/sandboxes/" + sandbox + "/exec", body.toString());
-    byte[] stdout = Base64.getDecoder().decode(reply.get("stdout").asString());
-    byte[] stderr = Base64.getDecoder().decode(reply.get("stderr").asString());
-    System.out.write(stdout, 0, stdout.length);
-    System.out.flush();
-    System.err.write(stderr, 0, stderr.length);
-    System.err.flush();
-    return reply.get("exitCode").asInt();
+    return AttachedExec.attachAgent(daemon, sandbox, List.of("/bin/sh", "-l"), cwd, spec.commandLine().getErr());
   }
 
   private int attach(SandboxRuntime runtime, String sandbox, Path workspace) throws Exception {
@@ -164,11 +143,11 @@ final class SandboxRunCommand implements Callable<Integer> {
       return AttachedExec.attachAgent(daemon.get(), sandbox, List.of("/bin/sh", "-l"), workspace.toString(),
           spec.commandLine().getErr());
     }
-    Optional<int[]> size = TerminalMode.size();
+    Optional<LocalTerminal.Size> size = LocalTerminal.interactive() ? LocalTerminal.size() : Optional.empty();
     var request = new ExecRequest(List.of("/bin/sh", "-l"), Map.of(), workspace.toString(), GuestUser.AGENT.uid(),
         GuestUser.AGENT.gid(), true);
     if (size.isPresent()) {
-      request = request.withTerminal(size.get()[0], size.get()[1]);
+      request = request.withTerminal(size.get().rows(), size.get().cols());
     }
     PrintStream out = System.out;
     PrintStream err = System.err;
@@ -185,7 +164,7 @@ final class SandboxRunCommand implements Callable<Integer> {
         err.flush();
       }
     });
-    try (var raw = size.isPresent() ? TerminalMode.raw() : TerminalMode.NONE) {
+    try (LocalTerminal raw = size.isPresent() ? LocalTerminal.raw() : null) {
       Thread pump = new Thread(() -> pumpStdin(System.in, process), "sbx-run-stdin");
       pump.setDaemon(true);
       pump.start();
@@ -207,61 +186,6 @@ final class SandboxRunCommand implements Callable<Integer> {
       process.closeStdin();
     } catch (IOException e) {
       // the process ended or the connection went away; waitFor reports it
-    }
-  }
-
-  /** The controlling terminal through {@code stty}: size, and raw mode restored on close. */
-  static final class TerminalMode implements AutoCloseable {
-    static final TerminalMode NONE = new TerminalMode(null);
-    private final String saved;
-
-    private TerminalMode(String saved) {
-      this.saved = saved;
-    }
-
-    static Optional<int[]> size() {
-      if (System.console() == null || !Files.exists(Path.of("/dev/tty"))) {
-        return Optional.empty();
-      }
-      try {
-        String[] parts = stty("size").strip().split("\\s+");
-        return Optional.of(new int[] {Integer.parseInt(parts[0]), Integer.parseInt(parts[1])});
-      } catch (IOException | RuntimeException e) {
-        return Optional.empty();
-      }
-    }
-
-    static TerminalMode raw() throws IOException {
-      String saved = stty("-g").strip();
-      stty("raw", "-echo");
-      return new TerminalMode(saved);
-    }
-
-    private static String stty(String... args) throws IOException {
-      var argv = new java.util.ArrayList<>(List.of("stty"));
-      argv.addAll(List.of(args));
-      Process p = new ProcessBuilder(argv).redirectInput(new java.io.File("/dev/tty")).start();
-      try {
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.waitFor() != 0) {
-          throw new IOException("stty " + String.join(" ", args) + " failed");
-        }
-        return out;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IOException(e);
-      }
-    }
-
-    @Override
-    public void close() {
-      if (saved != null) {
-        try {
-          stty(saved);
-        } catch (IOException ignored) {
-          // the user can run `reset`
-        }
-      }
     }
   }
 }

@@ -6,9 +6,6 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -30,7 +27,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class RawTerminal implements AutoCloseable {
   static final String ENTER_ALTERNATE = "\u001b[?1049h\u001b[?25l\u001b[2J\u001b[H";
   static final String LEAVE_ALTERNATE = "\u001b[0m\u001b[?25h\u001b[?1049l";
-  private static final File TTY = new File("/dev/tty");
+  private static final File TTY = dev.sbx.cli.output.Stty.TTY;
 
   /** Rows and columns. */
   record Size(int rows, int columns) {}
@@ -109,27 +106,7 @@ final class RawTerminal implements AutoCloseable {
     }
   }
 
-  /** Runs {@code stty ARGS} on the controlling terminal and returns its output. */
   static String stty(String... args) throws IOException {
-    String stty = Files.isExecutable(Path.of("/bin/stty")) ? "/bin/stty" : "stty";
-    String[] command = new String[args.length + 1];
-    command[0] = stty;
-    System.arraycopy(args, 0, command, 1, args.length);
-    Process p = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(TTY))
-        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    try {
-      if (!p.waitFor(5, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        throw new IOException("stty " + String.join(" ", args) + " did not finish");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted waiting for stty", e);
-    }
-    if (p.exitValue() != 0) {
-      throw new IOException("stty " + String.join(" ", args) + " failed (exit " + p.exitValue() + "): no terminal?");
-    }
-    return output;
+    return dev.sbx.cli.output.Stty.run(args);
   }
 }
