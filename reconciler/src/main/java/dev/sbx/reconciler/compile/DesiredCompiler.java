@@ -187,7 +187,26 @@ public final class DesiredCompiler {
 
   private static EgressSpec egress(ResolvedSandbox r) {
     String mode = r.egress().mode() == null ? DEFAULT_MODE : r.egress().mode().value().yamlName();
+    checkRules(r.egress().allow());
+    checkRules(r.egress().deny());
     return new EgressSpec(mode, r.egress().activeAllows(), r.egress().denies());
+  }
+
+  /**
+   * Every rule must be one the proxy accepts: a rule it would refuse ({@code *.io}: a wildcard over
+   * a top-level domain) is bad input here, at file:line, before anything is planned or applied.
+   */
+  private static void checkRules(List<dev.sbx.reconciler.merge.EgressRule> rules) {
+    for (dev.sbx.reconciler.merge.EgressRule rule : rules) {
+      try {
+        dev.sbx.egress.api.Rule.parse(rule.pattern());
+      } catch (dev.sbx.egress.api.InvalidRuleException e) {
+        Origin o = rule.rule().origin();
+        throw new ManifestException(new Problem(o.file(), o.position(), "",
+            "network rule \"" + rule.pattern() + "\" (" + o.owner() + "): " + e.problem(),
+            e.hint().isEmpty() ? "fix or remove the rule" : e.hint()));
+      }
+    }
   }
 
   private List<SecretBinding> bindings(ResolvedSandbox r) {

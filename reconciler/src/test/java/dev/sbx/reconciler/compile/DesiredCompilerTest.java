@@ -115,6 +115,15 @@ class DesiredCompilerTest {
   }
 
   @Test
+  void aNetworkRuleTheProxyWouldRefuseIsBadInputAtItsLine() {
+    GitOpsDir dir = new GitOpsDir(tmp);
+    dir.policy("team", "deny-all", "api.github.com:443", "*.io");
+    ManifestException e = assertThrows(ManifestException.class, () -> compile(dir));
+    assertTrue(e.getMessage().contains("policy-team.yaml:8:7"), e.getMessage());
+    assertTrue(e.getMessage().contains("*.io") && e.getMessage().contains("top-level"), e.getMessage());
+  }
+
+  @Test
   void setupFilesBecomeGuestFilesWithTheWorkdirFilledIn() {
     GitOpsDir dir = new GitOpsDir(tmp);
     dir.write("kits/tools/spec.yaml", "schemaVersion: \"2\"\nkind: mixin\nname: tools\n"
