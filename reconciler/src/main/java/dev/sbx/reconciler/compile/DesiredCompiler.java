@@ -185,6 +185,9 @@ public final class DesiredCompiler {
     return out;
   }
 
+  /** What the guest sees instead of a credential (the secrets module's sentinel). */
+  static final String PROXY_MANAGED = dev.sbx.secrets.SandboxEnvironment.SENTINEL;
+
   private static EgressSpec egress(ResolvedSandbox r) {
     String mode = r.egress().mode() == null ? DEFAULT_MODE : r.egress().mode().value().yamlName();
     checkRules(r.egress().allow());
@@ -236,9 +239,23 @@ public final class DesiredCompiler {
     return out;
   }
 
-  private static Map<String, String> env(EffectiveKit kit) {
+  /**
+   * The kit's variables, plus every variable the kit declares proxy-managed ({@code
+   * apiKey.proxyManaged}, v1 {@code environment.proxyManaged}) set to the sentinel {@code
+   * proxy-managed}, as Docker Sandboxes does: the agent's client sees a key and sends it, and the
+   * proxy swaps the sentinel for the real credential on the way out. A variable the kit sets
+   * explicitly keeps its value.
+   */
+  static Map<String, String> env(EffectiveKit kit) {
     Map<String, String> env = new TreeMap<>();
     kit.variables().forEach((k, v) -> env.put(k, v.value()));
+    for (Provenanced<Credential> c : kit.credentials()) {
+      Credential.ApiKey key = c.value().apiKey();
+      if (key != null && key.proxyManaged() && key.name() != null) {
+        env.putIfAbsent(key.name(), PROXY_MANAGED);
+      }
+    }
+    kit.proxyManaged().forEach(name -> env.putIfAbsent(name.value(), PROXY_MANAGED));
     return env;
   }
 

@@ -124,6 +124,24 @@ class DesiredCompilerTest {
   }
 
   @Test
+  void proxyManagedKeysAreTheSentinelInTheGuestNeverAValue() {
+    GitOpsDir dir = new GitOpsDir(tmp);
+    dir.write("kits/tools/spec.yaml", "schemaVersion: \"2\"\nkind: mixin\nname: tools\n"
+        + "environment:\n  variables:\n    EXPLICIT_KEY: mine\n"
+        + "credentials:\n"
+        + "  - service: azure\n    apiKey:\n      name: AZURE_OPENAI_API_KEY\n      proxyManaged: true\n"
+        + "      inject:\n        - domain: \"*.openai.azure.com\"\n          header: api-key\n          format: \"%s\"\n"
+        + "  - service: other\n    apiKey:\n      name: EXPLICIT_KEY\n      proxyManaged: true\n"
+        + "      inject:\n        - domain: api.example.com\n          header: x-key\n          format: \"%s\"\n"
+        + "  - service: plain\n    apiKey:\n      name: NOT_MANAGED\n"
+        + "      inject:\n        - domain: api.example.com\n          header: x-key\n          format: \"%s\"\n");
+    Map<String, String> env = only(compile(dir)).live().env();
+    assertEquals("proxy-managed", env.get("AZURE_OPENAI_API_KEY"));
+    assertEquals("mine", env.get("EXPLICIT_KEY"), "a variable the kit sets keeps its value");
+    assertNull(env.get("NOT_MANAGED"), "only proxy-managed keys get the sentinel");
+  }
+
+  @Test
   void setupFilesBecomeGuestFilesWithTheWorkdirFilledIn() {
     GitOpsDir dir = new GitOpsDir(tmp);
     dir.write("kits/tools/spec.yaml", "schemaVersion: \"2\"\nkind: mixin\nname: tools\n"
