@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sbx.reconciler.compile.GitOpsDir;
 import dev.sbx.reconciler.daemon.Daemon;
 import dev.sbx.vm.api.ExecRequest;
-import dev.sbx.vm.host.HostCommand;
 import dev.sbx.vm.image.Files2;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -17,9 +16,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -33,16 +29,8 @@ class ApplyCrashVmIT {
 
   @Test
   void killedDaemonMidApplyConvergesWithoutOrphans() throws Exception {
-    boolean available = HostCommand.available("qemu-system-x86_64") && Files.isExecutable(Path.of("/bin/busybox"))
-        && "root".equals(System.getProperty("user.name"));
-    if (!available) {
-      if ("1".equals(System.getenv("SBX_REQUIRE_VM"))) {
-        Assertions.fail("SBX_REQUIRE_VM=1 but QEMU or busybox-static is missing, or not root; run scripts/prepare-host.sh");
-      }
-      Assumptions.assumeTrue(false, "VM test skipped: QEMU or busybox-static missing, or not root");
-    }
-    Path dir = Files.createDirectories(Path.of("target", "vm-it").toAbsolutePath()
-        .resolve("cr-" + Long.toString(System.currentTimeMillis() % 1_000_000, 36)));
+    VmTests.requireVm();
+    Path dir = VmTests.scratchDir("cr");
     Path state = dir.resolve("s");
     GitOpsDir gitops = new GitOpsDir(dir.resolve("gitops"));
     gitops.sandbox("dev", "team", 1, "512m");
@@ -94,10 +82,7 @@ class ApplyCrashVmIT {
   }
 
   private static CliRun sbx(Path state, String... args) {
-    String[] all = Stream.concat(Stream.of(args), Stream.of("--state-dir", state.toString())).toArray(String[]::new);
-    CliRun run = CliRun.of(all);
-    assertFalse(run.hasStackTrace(), run.err());
-    return run;
+    return VmTests.sbx(state, args);
   }
 
   private static long qemuProcesses(Path state) {

@@ -13,7 +13,6 @@ import dev.sbx.reconciler.daemon.Daemon;
 import dev.sbx.vm.api.ExecRequest;
 import dev.sbx.vm.api.ExecResult;
 import dev.sbx.vm.api.SandboxRuntime;
-import dev.sbx.vm.host.HostCommand;
 import dev.sbx.vm.image.Files2;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -22,9 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -42,16 +38,8 @@ class ApplyVmIT {
 
   @Test
   void applyDiffPruneAgainstTheRealProxyAndQemu() throws Exception {
-    boolean available = HostCommand.available("qemu-system-x86_64") && Files.isExecutable(Path.of("/bin/busybox"))
-        && "root".equals(System.getProperty("user.name"));
-    if (!available) {
-      if ("1".equals(System.getenv("SBX_REQUIRE_VM"))) {
-        Assertions.fail("SBX_REQUIRE_VM=1 but QEMU or busybox-static is missing, or not root; run scripts/prepare-host.sh");
-      }
-      Assumptions.assumeTrue(false, "VM test skipped: QEMU or busybox-static missing, or not root");
-    }
-    Path dir = Files.createDirectories(Path.of("target", "vm-it").toAbsolutePath()
-        .resolve("ap-" + Long.toString(System.currentTimeMillis() % 1_000_000, 36)));
+    VmTests.requireVm();
+    Path dir = VmTests.scratchDir("ap");
     Path state = dir.resolve("s");
     Path log = dir.resolve("daemon.log");
     HttpServer upstream = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -153,10 +141,7 @@ class ApplyVmIT {
   }
 
   private static CliRun sbx(Path state, String... args) {
-    String[] all = Stream.concat(Stream.of(args), Stream.of("--state-dir", state.toString())).toArray(String[]::new);
-    CliRun run = CliRun.of(all);
-    assertFalse(run.hasStackTrace(), run.err());
-    return run;
+    return VmTests.sbx(state, args);
   }
 
   private static String exec(SandboxRuntime vm, String shell) {

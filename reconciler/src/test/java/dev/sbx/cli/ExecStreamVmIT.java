@@ -9,7 +9,6 @@ import dev.sbx.reconciler.daemon.Daemon;
 import dev.sbx.reconciler.daemon.ExecFrame;
 import dev.sbx.reconciler.daemon.ExecStreamProtocol;
 import dev.sbx.vm.api.SandboxSpec;
-import dev.sbx.vm.host.HostCommand;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -18,8 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -41,16 +38,8 @@ class ExecStreamVmIT {
 
   @BeforeAll
   void boot() throws Exception {
-    boolean available = HostCommand.available("qemu-system-x86_64") && Files.isExecutable(Path.of("/bin/busybox"))
-        && "root".equals(System.getProperty("user.name"));
-    if (!available) {
-      if ("1".equals(System.getenv("SBX_REQUIRE_VM"))) {
-        Assertions.fail("SBX_REQUIRE_VM=1 but QEMU or busybox-static is missing, or not root; run scripts/prepare-host.sh");
-      }
-      Assumptions.assumeTrue(false, "VM test skipped: QEMU or busybox-static missing, or not root");
-    }
-    Path dir = Files.createDirectories(Path.of("target", "vm-it").toAbsolutePath()
-        .resolve("ex-" + Long.toString(System.currentTimeMillis() % 1_000_000, 36)));
+    VmTests.requireVm();
+    Path dir = VmTests.scratchDir("ex");
     state = dir.resolve("s");
     PrintStream log = new PrintStream(Files.newOutputStream(dir.resolve("daemon.log")), true, StandardCharsets.UTF_8);
     daemon = Daemon.start(state, Daemon.Mode.REAL, log);

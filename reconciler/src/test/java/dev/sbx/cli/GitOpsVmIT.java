@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.sbx.reconciler.daemon.Daemon;
-import dev.sbx.vm.host.HostCommand;
 import dev.sbx.vm.image.Files2;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -14,8 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -33,8 +30,7 @@ class GitOpsVmIT {
   @Test
   void aPolicyCommitReachesTheRunningVmWithoutRestartAndANewSandboxBoots() throws Exception {
     requireVm();
-    Path dir = Files.createDirectories(Path.of("target", "vm-it").toAbsolutePath()
-        .resolve("go-" + Long.toString(System.currentTimeMillis() % 1_000_000, 36)));
+    Path dir = VmTests.scratchDir("go");
     Path state = dir.resolve("s");
     Path log = dir.resolve("daemon.log");
     HttpServer upstream = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -107,21 +103,11 @@ class GitOpsVmIT {
   }
 
   static void requireVm() {
-    boolean available = HostCommand.available("qemu-system-x86_64") && Files.isExecutable(Path.of("/bin/busybox"))
-        && "root".equals(System.getProperty("user.name"));
-    if (!available) {
-      if ("1".equals(System.getenv("SBX_REQUIRE_VM"))) {
-        Assertions.fail("SBX_REQUIRE_VM=1 but QEMU or busybox-static is missing, or not root; run scripts/prepare-host.sh");
-      }
-      Assumptions.assumeTrue(false, "VM test skipped: QEMU or busybox-static missing, or not root");
-    }
+    VmTests.requireVm();
   }
 
   static CliRun sbx(Path state, String... args) {
-    String[] all = Stream.concat(Stream.of(args), Stream.of("--state-dir", state.toString())).toArray(String[]::new);
-    CliRun run = CliRun.of(all);
-    assertFalse(run.hasStackTrace(), run.err());
-    return run;
+    return VmTests.sbx(state, args);
   }
 
   /** {@code sbx exec dev -- ARGV} through the daemon; its stdout. */

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sbx.reconciler.daemon.Daemon;
 import dev.sbx.vm.api.SandboxSpec;
-import dev.sbx.vm.host.HostCommand;
 import dev.sbx.vm.image.Files2;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -19,9 +18,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -37,16 +33,8 @@ class PortsVmIT {
 
   @Test
   void publishFetchRestartUnpublishStopThroughTheRealDaemon() throws Exception {
-    boolean available = HostCommand.available("qemu-system-x86_64") && Files.isExecutable(Path.of("/bin/busybox"))
-        && "root".equals(System.getProperty("user.name"));
-    if (!available) {
-      if ("1".equals(System.getenv("SBX_REQUIRE_VM"))) {
-        Assertions.fail("SBX_REQUIRE_VM=1 but QEMU or busybox-static is missing, or not root; run scripts/prepare-host.sh");
-      }
-      Assumptions.assumeTrue(false, "VM test skipped: QEMU or busybox-static missing, or not root");
-    }
-    Path dir = Files.createDirectories(Path.of("target", "vm-it").toAbsolutePath()
-        .resolve("po-" + Long.toString(System.currentTimeMillis() % 1_000_000, 36)));
+    VmTests.requireVm();
+    Path dir = VmTests.scratchDir("po");
     Path state = dir.resolve("s");
     Path log = dir.resolve("daemon.log");
     PrintStream daemonLog = new PrintStream(Files.newOutputStream(log), true, StandardCharsets.UTF_8);
@@ -104,10 +92,7 @@ class PortsVmIT {
   }
 
   private static CliRun sbx(Path state, String... args) {
-    String[] all = Stream.concat(Stream.of(args), Stream.of("--state-dir", state.toString())).toArray(String[]::new);
-    CliRun run = CliRun.of(all);
-    assertFalse(run.hasStackTrace(), run.err());
-    return run;
+    return VmTests.sbx(state, args);
   }
 
   /** HTTP/1.0 GET / through the published port; the body. */

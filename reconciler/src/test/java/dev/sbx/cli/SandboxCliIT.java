@@ -3,7 +3,6 @@ package dev.sbx.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sbx.vm.host.HostCommand;
 import dev.sbx.vm.host.SbxDirs;
 import dev.sbx.vm.image.Files2;
 import dev.sbx.vm.microvm.MicrovmRuntime;
@@ -13,8 +12,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -24,16 +21,8 @@ class SandboxCliIT {
 
   @Test
   void createExecLsRmAgainstARealVm() throws Exception {
-    boolean available = HostCommand.available("qemu-system-x86_64") && Files.isExecutable(Path.of("/bin/busybox"))
-        && "root".equals(System.getProperty("user.name"));
-    if (!available) {
-      if ("1".equals(System.getenv("SBX_REQUIRE_VM"))) {
-        Assertions.fail("SBX_REQUIRE_VM=1 but QEMU or busybox-static is missing, or not root (virtiofsd needs root); run scripts/prepare-host.sh");
-      }
-      Assumptions.assumeTrue(false, "VM test skipped: QEMU or busybox-static missing, or not root");
-    }
-    Path dir = Files.createDirectories(Path.of("target", "vm-it").toAbsolutePath()
-        .resolve("cli-" + Long.toString(System.currentTimeMillis() % 1_000_000, 36)));
+    VmTests.requireVm();
+    Path dir = VmTests.scratchDir("cli");
     Path ws = Files.createDirectories(dir.resolve("ws"));
     SandboxRuntimes.override(() -> new MicrovmRuntime(MicrovmRuntime.Options.fromEnvironment()
         .withDirs(SbxDirs.fromEnvironment().withState(dir.resolve("state")))));
